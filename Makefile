@@ -1,0 +1,128 @@
+# dumpcheck — one Makefile; every variant builds into build/<variant>/.
+#
+#   make conform      the main job: validate the real dumps and report (README)
+#   make test         every test: unit (cmocka), CLI, Python, real dumps
+#   make bench        speed and memory benchmarks against peer readers
+#   make gen          regenerate reference/gen, the fuzz dictionary, SPEC.md
+#   make check-gen    fail if generated files drift from spec/
+#   make deps         install the Debian packages the project needs
+#   make VARIANT=release|debug|asan|cov|clang [all]
+
+VARIANT ?= debug
+BUILD := build/$(VARIANT)
+PYTHON ?= python3
+SHARED ?= ../shared
+REAL_DUMPS ?= $(SHARED)/real-dumps
+
+ifeq ($(VARIANT),clang)
+CC := clang
+else ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2 \
+        -Wmissing-prototypes -Wpointer-arith -Wundef
+CSTD := -std=c11 -D_GNU_SOURCE
+INCS := -Ireference/include -Ireference/gen -Ireference/src
+
+VARIANT_CFLAGS_debug   := -O0 -g
+VARIANT_CFLAGS_clang   := -O1 -g
+VARIANT_CFLAGS_release := -O2 -DNDEBUG
+VARIANT_CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                          -fno-sanitize-recover=all
+VARIANT_CFLAGS_cov     := -O0 -g --coverage
+VARIANT_LDFLAGS_asan   := -fsanitize=address,undefined
+VARIANT_LDFLAGS_cov    := --coverage
+
+CFLAGS_ALL := $(CSTD) $(WARN) $(INCS) $(VARIANT_CFLAGS_$(VARIANT)) $(CFLAGS)
+LDFLAGS_ALL := $(VARIANT_LDFLAGS_$(VARIANT)) $(LDFLAGS)
+
+LIB_SRCS := $(wildcard reference/src/*.c) reference/gen/dc_spec.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(BUILD)/obj/reference/cli/dumpcheck.o
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+
+DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm-14 libcmocka-dev afl++ python3 valgrind
+
+.PHONY: all lib cli tests test conform bench gen check-gen deps deps-check clean \
+        build-variants unit-tests format
+
+all: cli tests
+
+lib: $(BUILD)/libdumpcheck.a
+cli: $(BUILD)/dumpcheck
+tests: $(TEST_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libdumpcheck.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/dumpcheck: $(CLI_OBJS) $(BUILD)/libdumpcheck.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/libdumpcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
+
+-include $(shell find build/$(VARIANT)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- spec
+
+gen:
+	$(PYTHON) tools/specgen.py
+
+check-gen:
+	$(PYTHON) tools/specgen.py --check
+
+# ---------------------------------------------------------------- deps
+
+# Installs only what is missing; run by test/conform/bench when needed.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps: all packages present"; fi
+
+deps-check:
+	@[ -f /usr/include/cmocka.h ] && command -v clang >/dev/null && command -v valgrind >/dev/null \
+	  && command -v obj2yaml-14 >/dev/null || $(MAKE) --no-print-directory deps
+
+# ---------------------------------------------------------------- jobs
+
+# Both compilers, the sanitizer build the tests run on, and release for benchmarks.
+build-variants: deps-check
+	$(MAKE) --no-print-directory VARIANT=asan all
+	$(MAKE) --no-print-directory VARIANT=clang all
+	$(MAKE) --no-print-directory VARIANT=release cli
+
+test: deps-check check-gen build-variants
+	$(PYTHON) tests/run_all.py --build build/asan --release build/release \
+	  --real-dumps $(REAL_DUMPS)
+
+conform: deps-check
+	$(MAKE) --no-print-directory VARIANT=release cli
+	$(PYTHON) tools/conform.py --dumpcheck build/release/dumpcheck --real-dumps $(REAL_DUMPS) \
+	  --out build/conform
+
+bench: deps-check
+	$(MAKE) --no-print-directory VARIANT=release cli
+	$(PYTHON) tools/bench.py --dumpcheck build/release/dumpcheck --out build/bench \
+	  --real-dumps $(REAL_DUMPS)
+
+format:
+	clang-format -i reference/src/*.c reference/src/*.h reference/cli/*.c tests/unit/*.c
+
+clean:
+	rm -rf build

@@ -1,0 +1,233 @@
+/* Header and stream-directory rules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+#define DIR_ENTRY_SIZE DC_SIZE_MINIDUMP_DIRECTORY
+#define FIRST_STANDARD_STREAM DC_STREAM_THREAD_LIST
+#define LAST_STANDARD_STREAM DC_STREAM_COMPRESSED_MEMORY
+
+static bool check_signature(struct dci_md *m)
+{
+	uint32_t sig;
+	if (!dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_Signature, &sig)) {
+		dci_diag(m, DC_RULE_HEADER_TRUNCATED, 0, "file is %llu bytes, the header needs %u",
+			 (unsigned long long)m->file.len, DC_SIZE_MINIDUMP_HEADER);
+		return false;
+	}
+	if (sig == DC_MINIDUMP_SIGNATURE_SWAPPED) {
+		dci_diag(m, DC_RULE_HEADER_BYTE_ORDER, 0, "signature 'PMDM': big-endian dump, not decoded");
+		return false;
+	}
+	if (sig != DC_MINIDUMP_SIGNATURE) {
+		dci_diag(m, DC_RULE_HEADER_SIGNATURE, 0, "signature is 0x%08X, not 0x%08X", sig,
+			 DC_MINIDUMP_SIGNATURE);
+		return false;
+	}
+	if (m->file.len < DC_SIZE_MINIDUMP_HEADER) {
+		dci_diag(m, DC_RULE_HEADER_TRUNCATED, 0, "file is %llu bytes, the header needs %u",
+			 (unsigned long long)m->file.len, DC_SIZE_MINIDUMP_HEADER);
+		return false;
+	}
+	return true;
+}
+
+static void check_version(struct dci_md *m, uint32_t version)
+{
+	if ((version & 0xFFFFu) != DC_MINIDUMP_VERSION)
+		dci_diag(m, DC_RULE_HEADER_VERSION, DC_OFF_MINIDUMP_HEADER_Version,
+			 "version low word is 0x%04X, not 0x%04X", version & 0xFFFFu,
+			 DC_MINIDUMP_VERSION);
+	if (version >> 16)
+		dci_diag(m, DC_RULE_HEADER_VERSION_HIGH, DC_OFF_MINIDUMP_HEADER_Version,
+			 "version high word is 0x%04X", version >> 16);
+}
+
+/* Clamp the directory to what the file and the budget hold. */
+static void check_directory_extent(struct dci_md *m, uint32_t count)
+{
+	uint64_t end = (uint64_t)m->dir_rva + (uint64_t)count * DIR_ENTRY_SIZE;
+	uint64_t fit = 0;
+	if (m->dir_rva <= m->file.len)
+		fit = (m->file.len - m->dir_rva) / DIR_ENTRY_SIZE;
+	if (end > m->file.len)
+		dci_diag(m, DC_RULE_HEADER_DIRECTORY_IN_FILE, DC_OFF_MINIDUMP_HEADER_StreamDirectoryRva,
+			 "directory of %u entries at 0x%X ends at 0x%llX, past the file end 0x%llX",
+			 count, m->dir_rva, (unsigned long long)end, (unsigned long long)m->file.len);
+	m->nstreams = (uint32_t)(count < fit ? count : fit);
+	if (m->nstreams > m->opts->limits.max_streams) {
+		dci_diag(m, DC_RULE_LIMIT_STREAMS, DC_OFF_MINIDUMP_HEADER_NumberOfStreams,
+			 "%u directory entries, budget %u", m->nstreams, m->opts->limits.max_streams);
+		m->nstreams = m->opts->limits.max_streams;
+	}
+}
+
+bool dci_check_header(struct dci_md *m)
+{
+	if (!check_signature(m))
+		return false;
+	uint32_t version = 0, count = 0, checksum = 0, stamp = 0;
+	dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_Version, &version);
+	dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_NumberOfStreams, &count);
+	dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_StreamDirectoryRva, &m->dir_rva);
+	dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_CheckSum, &checksum);
+	dci_at_u32(&m->file, DC_OFF_MINIDUMP_HEADER_TimeDateStamp, &stamp);
+	dci_at_u64(&m->file, DC_OFF_MINIDUMP_HEADER_Flags, &m->flags);
+	check_version(m, version);
+	if (checksum)
+		dci_diag(m, DC_RULE_HEADER_CHECKSUM, DC_OFF_MINIDUMP_HEADER_CheckSum,
+			 "checksum is 0x%08X", checksum);
+	if (!stamp)
+		dci_diag(m, DC_RULE_HEADER_TIMESTAMP, DC_OFF_MINIDUMP_HEADER_TimeDateStamp,
+			 "time stamp is 0");
+	if (m->flags & ~(uint64_t)DC_MINIDUMP_VALID_TYPE_FLAGS_EX)
+		dci_diag(m, DC_RULE_HEADER_FLAGS_KNOWN, DC_OFF_MINIDUMP_HEADER_Flags,
+			 "unknown MINIDUMP_TYPE bits 0x%llX",
+			 (unsigned long long)(m->flags & ~(uint64_t)DC_MINIDUMP_VALID_TYPE_FLAGS_EX));
+	if (m->dir_rva != DC_SIZE_MINIDUMP_HEADER)
+		dci_diag(m, DC_RULE_HEADER_DIRECTORY_RVA, DC_OFF_MINIDUMP_HEADER_StreamDirectoryRva,
+			 "directory at 0x%X", m->dir_rva);
+	check_directory_extent(m, count);
+	return !m->stop;
+}
+
+bool dci_dir_entry(const struct dci_md *m, uint32_t index, uint32_t *type, uint32_t *size,
+		   uint32_t *rva)
+{
+	uint64_t at = (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
+	return index < m->nstreams &&
+	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_StreamType, type) &&
+	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
+					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize, size) &&
+	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
+					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_Rva, rva);
+}
+
+static uint64_t entry_offset(const struct dci_md *m, uint32_t index)
+{
+	return (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
+}
+
+/* One directory entry, as compact as on disk so the copy never outgrows the input. */
+struct dir_item {
+	uint32_t type;
+	uint32_t size;
+	uint32_t rva;
+	uint32_t index;
+};
+
+static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t size, uint32_t rva)
+{
+	uint64_t at = entry_offset(m, i);
+	if (type == DC_STREAM_UNUSED) {
+		if (size || rva)
+			dci_diag(m, DC_RULE_DIRECTORY_UNUSED_LOCATION_ZERO, at,
+				 "entry %u: UnusedStream with location {%u, 0x%X}", i, size, rva);
+		return;
+	}
+	if (!dc_stream_lookup(type)) {
+		if (type <= DC_LAST_RESERVED_STREAM)
+			dci_diag(m, DC_RULE_DIRECTORY_RESERVED_TYPE, at,
+				 "entry %u: type 0x%X is in the reserved range", i, type);
+		else
+			dci_diag(m, DC_RULE_DIRECTORY_UNKNOWN_STREAM, at,
+				 "entry %u: unknown type 0x%X (%u bytes) kept", i, type, size);
+	}
+	if ((uint64_t)rva + size > m->file.len)
+		dci_diag(m, DC_RULE_DIRECTORY_LOCATION_IN_FILE, at,
+			 "entry %u: stream 0x%X at 0x%X + %u ends past the file end 0x%llX", i,
+			 type, rva, size, (unsigned long long)m->file.len);
+	else if (rva % 4)
+		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "entry %u: stream RVA 0x%X", i, rva);
+}
+
+static int by_type(const void *a, const void *b)
+{
+	const struct dir_item *x = a, *y = b;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int by_rva(const void *a, const void *b)
+{
+	const struct dir_item *x = a, *y = b;
+	if (x->rva != y->rva)
+		return x->rva < y->rva ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void check_duplicates(struct dci_md *m, struct dir_item *items, size_t n)
+{
+	qsort(items, n, sizeof(*items), by_type);
+	for (size_t i = 1; i < n; i++) {
+		if (items[i].type != items[i - 1].type)
+			continue;
+		uint32_t t = items[i].type;
+		bool standard = t >= FIRST_STANDARD_STREAM && t <= LAST_STANDARD_STREAM;
+		dci_diag(m, standard ? DC_RULE_DIRECTORY_DUPLICATE_STANDARD
+				     : DC_RULE_DIRECTORY_DUPLICATE_OTHER,
+			 entry_offset(m, items[i].index), "entry %u repeats stream type 0x%X of entry %u",
+			 items[i].index, t, items[i - 1].index);
+	}
+}
+
+/* Only streams wholly inside the file take part: the rest already fired. */
+static void check_overlaps(struct dci_md *m, struct dir_item *items, size_t n)
+{
+	qsort(items, n, sizeof(*items), by_rva);
+	uint64_t end = 0;
+	size_t last = 0;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t this_end = (uint64_t)items[i].rva + items[i].size;
+		if (!items[i].size || this_end > m->file.len)
+			continue;
+		if (any && items[i].rva < end)
+			dci_diag(m, DC_RULE_DIRECTORY_STREAMS_OVERLAP, entry_offset(m, items[i].index),
+				 "stream 0x%X (entry %u) at 0x%X overlaps stream 0x%X (entry %u)",
+				 items[i].type, items[i].index, items[i].rva, items[last].type,
+				 items[last].index);
+		if (this_end > end) {
+			end = this_end;
+			last = i;
+		}
+		any = true;
+	}
+}
+
+/* Gathers the used entries, checks each, then duplicates and overlaps. */
+void dci_check_directory(struct dci_md *m)
+{
+	if (!m->nstreams)
+		return;
+	uint64_t bytes = (uint64_t)m->nstreams * sizeof(struct dir_item);
+	struct dir_item *items = dci_alloc(m, bytes);
+	size_t n = 0, unused = 0;
+	for (uint32_t i = 0; i < m->nstreams && dci_step(m, 1); i++) {
+		uint32_t type, size, rva;
+		if (!dci_dir_entry(m, i, &type, &size, &rva))
+			break;
+		check_type(m, i, type, size, rva);
+		if (type == DC_STREAM_UNUSED) {
+			unused++;
+			continue;
+		}
+		bool inside = (uint64_t)rva + size <= m->file.len;
+		if (inside && type != DC_STREAM_MEMORY64_LIST && (uint64_t)rva + size > m->max_stream_end)
+			m->max_stream_end = (uint64_t)rva + size;
+		if (items) {
+			struct dir_item it = { type, size, rva, i };
+			items[n++] = it;
+		}
+	}
+	if (unused)
+		dci_diag(m, DC_RULE_DIRECTORY_UNUSED_ENTRIES, m->dir_rva,
+			 "%zu of %u directory entries are UnusedStream", unused, m->nstreams);
+	if (items) {
+		check_overlaps(m, items, n);
+		check_duplicates(m, items, n);
+	}
+	dci_free(m, items, bytes);
+}

@@ -1,0 +1,69 @@
+/* Internals shared across libdumpcheck's files (prefix dci_). */
+#ifndef DUMPCHECK_INTERNAL_H
+#define DUMPCHECK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "dumpcheck/dumpcheck.h"
+
+/* Defensive checks: true when the condition holds, never abort. */
+#define DC_ALWAYS(cond) (__builtin_expect(!!(cond), 1))
+#define DC_NEVER(cond) (__builtin_expect(!!(cond), 0))
+
+#if defined(__GNUC__)
+#define DCI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DCI_PRINTF(a, b)
+/* Decode `nchars` UTF-16LE units at `src` into NUL-terminated UTF-8 in
+ * `dst[0..cap)`, truncating; unpaired surrogates become U+FFFD. Returns the
+ * UTF-8 length written. */
+size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t cap);
+
+/* True when `nchars` UTF-16LE units at `src` contain no unpaired surrogate. */
+bool dci_utf16_valid(const uint8_t *src, uint64_t nchars);
+
+#endif
+
+/* Append one finding to `d`; returns DC_E_NOMEM only when recording failed. */
+enum dc_err dci_diags_addv(struct dc_diags *d, const struct dc_limits *lim, enum dc_rule rule,
+			   uint64_t offset, const char *fmt, va_list ap) DCI_PRINTF(5, 0);
+
+/* Checked a + b; false on unsigned 64-bit overflow. */
+static inline bool dci_add(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_add_overflow(a, b, out);
+}
+
+/* Checked a * b; false on unsigned 64-bit overflow. */
+static inline bool dci_mul(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_mul_overflow(a, b, out);
+}
+
+/* Little-endian loads from bytes the caller has already bounds-checked. */
+static inline uint16_t dci_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t dci_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static inline uint64_t dci_le64(const uint8_t *p)
+{
+	return (uint64_t)dci_le32(p) | ((uint64_t)dci_le32(p + 4) << 32);
+}
+
+/* Decode `nchars` UTF-16LE units at `src` into NUL-terminated UTF-8 in
+ * `dst[0..cap)`, truncating; unpaired surrogates become U+FFFD. Returns the
+ * UTF-8 length written. */
+size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t cap);
+
+/* True when `nchars` UTF-16LE units at `src` contain no unpaired surrogate. */
+bool dci_utf16_valid(const uint8_t *src, uint64_t nchars);
+
+#endif

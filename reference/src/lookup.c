@@ -1,0 +1,47 @@
+/* Lookups in the generated tables. */
+#include <string.h>
+
+#include "dumpcheck/dumpcheck.h"
+
+const struct dc_stream_desc *dc_stream_lookup(uint32_t type)
+{
+	size_t lo = 0, hi = DC_STREAM_DESC_COUNT;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t t = dc_stream_descs[mid].type;
+		if (t == type)
+			return &dc_stream_descs[mid];
+		if (t < type)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct dc_rule_desc *dc_rule_lookup(const char *id)
+{
+	for (unsigned i = 0; i < DC_RULE_COUNT; i++)
+		if (strcmp(dc_rule_descs[i].id, id) == 0)
+			return &dc_rule_descs[i];
+	return NULL;
+}
+
+const char *dc_enum_name(uint16_t enum_id, uint64_t value)
+{
+	if (enum_id >= DC_E_COUNT)
+		return NULL;
+	const struct dc_enum_desc *e = &dc_enum_descs[enum_id];
+	for (unsigned i = 0; i < e->nvalues; i++)
+		if (e->values[i].value == value)
+			return e->values[i].name;
+	return NULL;
+}
+
+uint64_t dc_field_width(const struct dc_field_desc *fd)
+{
+	static const uint8_t widths[] = { 1, 2, 4, 8, 4, 16 };
+	uint64_t w = fd->type == DC_FT_STRUCT ? dc_struct_descs[fd->sub].size
+		     : fd->type < sizeof(widths) ? widths[fd->type] : 0;
+	return w * fd->count;
+}

@@ -1,0 +1,98 @@
+/* State of one minidump validation, shared by the walker and the checks. */
+#ifndef DUMPCHECK_MD_H
+#define DUMPCHECK_MD_H
+
+#include "cursor.h"
+
+/* A [start, end) range of target memory or of file bytes, with the file
+ * offset of the descriptor that declared it. */
+struct dci_range {
+	uint64_t start;
+	uint64_t end;
+	uint64_t at;
+};
+
+/* A growable array of ranges whose memory counts against the budget. */
+struct dci_ranges {
+	struct dci_range *items;
+	size_t count;
+	size_t cap;
+};
+
+struct dci_md {
+	struct dci_cur file;
+	const struct dc_validate_opts *opts;
+	const struct dc_visitor *vis;
+	struct dc_diags *diags;
+	enum dc_err err; /* first error that ended the walk (DC_E_NOMEM) */
+	bool stop;       /* strict mode hit a MUST, a budget ran out, or err */
+	uint64_t work;
+	uint64_t alloc;
+
+	/* header facts */
+	uint32_t nstreams; /* directory entries examined (after limits) */
+	uint32_t dir_rva;
+	uint64_t flags;
+
+	/* facts gathered before the walk */
+	const struct dc_context_desc *context; /* for SystemInfo's architecture */
+	bool has_arch;
+	uint32_t *thread_ids; /* sorted ThreadList ids */
+	size_t nthread_ids;
+	bool has_thread_list;
+	uint64_t max_stream_end; /* end of the furthest non-Memory64 stream */
+
+	/* per-list state */
+	struct dci_ranges ranges;
+	uint32_t writing_threads;
+
+	/* bounded scratch for decoded text shown to the visitor */
+	char text[4096];
+};
+
+/* Record a finding; in strict mode a MUST finding stops the walk. */
+void dci_diag(struct dci_md *m, enum dc_rule rule, uint64_t offset, const char *fmt, ...)
+	DCI_PRINTF(4, 5);
+
+/* Count `n` steps of work; false (and limit.work once) when the budget is spent. */
+bool dci_step(struct dci_md *m, uint64_t n);
+
+/* Allocate `n` bytes against the budget (never more than the input size). */
+void *dci_alloc(struct dci_md *m, uint64_t n);
+void dci_free(struct dci_md *m, void *p, uint64_t n);
+
+/* Append a range; false when the budget is spent. */
+bool dci_ranges_push(struct dci_md *m, struct dci_ranges *r, uint64_t start, uint64_t end,
+		     uint64_t at);
+void dci_ranges_reset(struct dci_ranges *r);
+void dci_ranges_free(struct dci_md *m, struct dci_ranges *r);
+/* Sort by start (stable order is not needed: ties are overlaps anyway). */
+void dci_ranges_sort(struct dci_ranges *r);
+
+/* walk.c */
+void dci_walk_streams(struct dci_md *m);
+void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
+		     const struct dc_stream_desc *sd);
+
+/* refs.c: follow what a field points at */
+void dci_follow_ref(struct dci_md *m, const struct dc_field_desc *fd, const struct dci_cur *c,
+		    uint64_t off);
+/* Status of the MINIDUMP_STRING at `rva`: 0 valid, else the rule it breaks. */
+int dci_string_status(const struct dci_md *m, uint64_t rva);
+
+/* check_dir.c */
+bool dci_check_header(struct dci_md *m);
+void dci_check_directory(struct dci_md *m);
+bool dci_dir_entry(const struct dci_md *m, uint32_t index, uint32_t *type, uint32_t *size,
+		   uint32_t *rva);
+
+/* check_streams.c: semantic rules over decoded structures */
+void dci_check_struct(struct dci_md *m, const struct dc_stream_desc *sd, uint16_t sid,
+		      const struct dci_cur *c);
+void dci_check_list_begin(struct dci_md *m, const struct dc_stream_desc *sd);
+void dci_check_list_end(struct dci_md *m, const struct dc_stream_desc *sd);
+void dci_check_dump_end(struct dci_md *m);
+void dci_check_context(struct dci_md *m, const struct dci_cur *ctx);
+void dci_gather_facts(struct dci_md *m);
+
+#endif
