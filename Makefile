@@ -44,17 +44,29 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+FUZZ_TARGETS := $(patsubst harnesses/%.c,%,$(wildcard harnesses/fuzz_*.c))
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/harnesses/replay_%)
+FUZZ_CFLAGS := $(CSTD) $(INCS) -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+TARGET ?= fuzz_minidump_read
+SECONDS ?= 60
 
 DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm-14 libcmocka-dev afl++ python3 valgrind
 
-.PHONY: all lib cli tests test conform bench gen check-gen deps deps-check clean \
+.PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen deps deps-check clean \
         build-variants unit-tests format
 
-all: cli tests
+all: cli tests replay
 
 lib: $(BUILD)/libdumpcheck.a
 cli: $(BUILD)/dumpcheck
 tests: $(TEST_BINS)
+replay: $(REPLAY_BINS)
+
+$(BUILD)/harnesses/replay_%: $(BUILD)/obj/harnesses/%.o $(BUILD)/obj/harnesses/replay.o \
+                             $(BUILD)/libdumpcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,6 +84,23 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/libd
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
 
 -include $(shell find build/$(VARIANT)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzzing
+
+# libFuzzer builds (clang): build/fuzz/<target>
+fuzz: deps-check
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "clang $$t"; \
+	  clang $(FUZZ_CFLAGS) harnesses/$$t.c $(LIB_SRCS) -o build/fuzz/$$t || exit 1; \
+	done
+
+# make fuzz-run TARGET=fuzz_minidump_read SECONDS=600
+fuzz-run: fuzz
+	@mkdir -p build/fuzz/corpus/$(TARGET)
+	build/fuzz/$(TARGET) -dict=harnesses/minidump.dict -max_total_time=$(SECONDS) \
+	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  build/fuzz/corpus/$(TARGET) corpus/seeds/$(TARGET) corpus/regress/$(TARGET)
 
 # ---------------------------------------------------------------- spec
 

@@ -27,8 +27,8 @@ How it measures
   through a trampoline: `sh -c '{ read <gate; exec "$@"; } &'` forks a
   subshell from a tiny shell and exits; this process is a child subreaper
   (prctl), so the subshell is re-parented to it; only then is the gate opened
-  and the subshell execs the reader, which is reaped here with wait4(). The RSS floor of that method
-  (/bin/true) is reported. Without prctl (non-Linux) it falls back to direct
+  and the subshell execs the reader, which is reaped here with wait4(). The
+  RSS floor of that method (/bin/true) is reported. Without prctl (non-Linux) it falls back to direct
   spawning and marks RSS as an upper bound. Max RSS over the RSS runs
   (3 for fast readers, else 1) is reported.
 
@@ -463,8 +463,9 @@ def summarize(rows, runner):
             summary.append({"target": target, "status": "FAIL", "detail": problem})
             continue
         status = "PASS" if rv[0] >= SPEEDUP_TARGET and not problem else "FAIL"
-        detail = "ratio %s (obj2yaml %s ms, dumpcheck %s ms)" % (
-            fmt_ratio(rv), cell_time(peer), fmt_ms(dc["best_ms"]))
+        peer_txt = cell_time(peer) if peer.get("skipped") else cell_time(peer) + " ms"
+        detail = "ratio %s (obj2yaml %s, dumpcheck %s ms)" % (
+            fmt_ratio(rv), peer_txt, fmt_ms(dc["best_ms"]))
         if rv[1]:
             detail += ", obj2yaml killed at timeout: ratio is a lower bound"
         if problem:

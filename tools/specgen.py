@@ -232,10 +232,9 @@ def gen_header(spec: Spec) -> str:
         for v in e["values"]:
             out.append(f"#define DC_{v['name']} {hexv(v['value'])}")
     out.append("")
-    out.append("enum dc_stream_type {")
+    out.append("/* stream types (macros: several exceed INT_MAX, which an enum cannot hold) */")
     for st in sorted(spec.streams, key=lambda s: s["value"]):
-        out.append(f"\t{stream_macro(st)} = {hexv(st['value'])},")
-    out.append("};")
+        out.append(f"#define {stream_macro(st)} {hexv(st['value'])}")
     out.append("")
     out.append("enum dc_struct_id {")
     for s in spec.structs:

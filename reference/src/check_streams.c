@@ -163,7 +163,8 @@ static void check_memory_descriptor64(struct dci_md *m, const struct dci_cur *c)
 
 static bool thread_known(const struct dci_md *m, uint32_t id)
 {
-	return bsearch(&id, m->thread_ids, m->nthread_ids, sizeof(uint32_t), u32_cmp) != NULL;
+	return m->nthread_ids &&
+	       bsearch(&id, m->thread_ids, m->nthread_ids, sizeof(uint32_t), u32_cmp) != NULL;
 }
 
 static void check_exception(struct dci_md *m, const struct dci_cur *c)

@@ -15,7 +15,7 @@ enum sev { SEV_MUST, SEV_SHOULD, SEV_MAY, SEV_IMPL, SEV_COUNT };
 
 /* Per-file counts derived once from the findings. */
 struct tally {
-	size_t sev[SEV_COUNT];              /* findings seen, recorded or not */
+	size_t sev[SEV_COUNT];            /* findings seen, recorded or not */
 	uint32_t recorded[DC_RULE_COUNT]; /* findings recorded in items[] */
 };
 

@@ -24,6 +24,8 @@ void dc_validate_opts_default(struct dc_validate_opts *o)
 void dci_diag(struct dci_md *m, enum dc_rule rule, uint64_t offset, const char *fmt, ...)
 {
 	va_list ap;
+	if (m->stop)
+		return; /* strict mode already stopped, or a budget ran out */
 	va_start(ap, fmt);
 	enum dc_err err = dci_diags_addv(m->diags, &m->opts->limits, rule, offset, fmt, ap);
 	va_end(ap);

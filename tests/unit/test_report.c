@@ -255,6 +255,8 @@ static void test_json_string(void **state)
 	/* stray, overlong, surrogate, out-of-range and truncated sequences */
 	check_json("\xff", 1, "\"\\ufffd\"");
 	check_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
+	check_json("\xe0\x80\xaf", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+	check_json("\xf0\x8f\xbf\xbf", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 	check_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
 	check_json("\xf4\x90\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 	check_json("x\xe2\x82", 3, "\"x\\ufffd\\ufffd\"");
@@ -565,6 +567,7 @@ static void test_unrecorded_only(void **state)
 	add_lim(&r.diags, &lim, f->must, 0, "kept");
 	add_lim(&r.diags, &lim, f->should, 4, "dropped");
 	add_lim(&r.diags, &lim, f->should, 8, "dropped");
+	add_lim(&r.diags, &lim, f->may, 12, "dropped");
 	assert_int_equal(r.diags.count, 1);
 	r.verdict = dc_diags_verdict(&r.diags);
 
@@ -573,21 +576,24 @@ static void test_unrecorded_only(void **state)
 	assert_has(doc, want);
 	assert_true(pos(doc, "  MUST ") < pos(doc, want));
 	assert_lacks(doc, "dropped");
-	assert_has(doc, "(1 error, 2 warnings, 0 notes, 0 implementation-defined)");
+	assert_has(doc, "(1 error, 2 warnings, 1 note, 0 implementation-defined)");
 	free(doc);
 
 	doc = render(DC_REPORT_JSON, &r, 1);
 	assert_true(json_valid(doc));
-	snprintf(want, sizeof(want), "\"unrecorded\": {\"%s\": 2}", dc_rule_descs[f->should].id);
-	assert_has(doc, want);
-	assert_has(doc, "\"counts\": {\"must\": 1, \"should\": 2, \"may\": 0, \"impl\": 0, "
-			"\"total\": 3}");
+	snprintf(want, sizeof(want), "\"%s\": 2", dc_rule_descs[f->should].id);
+	assert_has(doc + pos(doc, "\"unrecorded\": {"), want);
+	snprintf(want, sizeof(want), "\"%s\": 1", dc_rule_descs[f->may].id);
+	assert_has(doc + pos(doc, "\"unrecorded\": {"), want);
+	assert_has(doc, "\"counts\": {\"must\": 1, \"should\": 2, \"may\": 1, \"impl\": 0, "
+			"\"total\": 4}");
 	free(doc);
 
 	doc = render(DC_REPORT_JUNIT, &r, 1);
 	assert_true(xml_wellformed(doc));
 	char *out = between(doc, "full.dmp", "<system-out>", "</system-out>");
-	snprintf(want, sizeof(want), "... and 2 more %s\n", dc_rule_descs[f->should].id);
+	snprintf(want, sizeof(want), "... and 2 more %s\n... and 1 more %s\n",
+		 dc_rule_descs[f->should].id, dc_rule_descs[f->may].id);
 	assert_string_equal(out, want);
 	free(out);
 	free(doc);
