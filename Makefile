@@ -58,6 +58,9 @@ DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm-14 libcmocka-dev afl++ py
 
 all: cli tests replay
 
+# Keep object files that pattern chains would otherwise delete as intermediates.
+.SECONDARY:
+
 lib: $(BUILD)/libdumpcheck.a
 cli: $(BUILD)/dumpcheck
 tests: $(TEST_BINS)

@@ -298,6 +298,13 @@ def field_init(f: dict, spec: Spec, structs: dict, enums: dict) -> str:
             f"{sub}, {hexv(f.get('flag', 0))} }}")
 
 
+def has_refs(s: dict, structs: dict) -> bool:
+    """True when a field of `s`, or of a struct it embeds, points elsewhere."""
+    return any(f.get("ref", "none") != "none" or
+               (f["type"] in structs and has_refs(structs[f["type"]], structs))
+               for f in s["fields"])
+
+
 def find_field(struct: dict, name: str) -> dict:
     for f in struct["fields"]:
         if f["name"] == name:
@@ -359,7 +366,7 @@ def gen_source(spec: Spec) -> str:
     out.append("const struct dc_struct_desc dc_struct_descs[DC_S_COUNT] = {")
     for s in spec.structs:
         out.append(f"\t{{ {c_str(s['name'])}, {s['size']}u, {len(s['fields'])}u, "
-                   f"{1 if s.get('union') else 0}u, f_{s['name']} }},")
+                   f"{1 if s.get('union') else 0}u, {1 if has_refs(s, structs) else 0}u, f_{s['name']} }},")
     out.append("};")
     out.append("")
     streams = sorted(spec.streams, key=lambda s: s["value"])

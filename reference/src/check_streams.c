@@ -109,12 +109,122 @@ void dci_check_context(struct dci_md *m, const struct dci_cur *ctx)
 			 (unsigned long long)ctx->len, cd->name, cd->size);
 }
 
+/* ---------------------------------------------------------------- overlaps */
+
+enum { RANGE_NONE, RANGE_OK, RANGE_WRAPS };
+
+/* [start, end) of a module image or memory descriptor entry. */
+static int entry_range(uint16_t sid, const struct dci_cur *c, uint64_t *start, uint64_t *end)
+{
+	uint64_t size = 0;
+	uint32_t size32 = 0;
+	bool ok;
+	switch (sid) {
+	case DC_S_MINIDUMP_MODULE:
+		ok = dci_at_u64(c, DC_OFF_MINIDUMP_MODULE_BaseOfImage, start) &&
+		     dci_at_u32(c, DC_OFF_MINIDUMP_MODULE_SizeOfImage, &size32);
+		size = size32;
+		break;
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR:
+		ok = dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_StartOfMemoryRange, start) &&
+		     dci_at_u32(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_Memory +
+					   DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize, &size32);
+		size = size32;
+		break;
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64:
+		ok = dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR64_StartOfMemoryRange, start) &&
+		     dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR64_DataSize, &size);
+		break;
+	default: return RANGE_NONE;
+	}
+	if (!ok || size == 0)
+		return RANGE_NONE;
+	return dci_add(*start, size, end) ? RANGE_OK : RANGE_WRAPS;
+}
+
+/* The overlap rule of a list's entry struct, 0 when its entries are not checked. */
+static unsigned overlap_rule(uint16_t sid)
+{
+	switch (sid) {
+	case DC_S_MINIDUMP_MODULE: return DC_RULE_MODULELIST_OVERLAP;
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR:
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64: return DC_RULE_MEMORY_OVERLAP;
+	default: return 0;
+	}
+}
+
+/* First pass, as entries arrive: no memory, only "sorted?" and "overlap?". */
+static void overlap_see(struct dci_md *m, const struct dci_cur *c)
+{
+	struct dci_overlap *o = &m->overlap;
+	uint64_t start, end;
+	if (entry_range(o->sid, c, &start, &end) != RANGE_OK)
+		return;
+	if (o->seen && start < o->prev_start)
+		o->unsorted = true;
+	if (o->seen && start < o->max_end)
+		o->overlaps = true;
+	o->prev_start = start;
+	if (end > o->max_end)
+		o->max_end = end;
+	o->seen++;
+}
+
+/* Ranges of the list, in file order. */
+static size_t collect_ranges(struct dci_md *m, struct dci_range *out, size_t cap)
+{
+	const struct dci_overlap *o = &m->overlap;
+	size_t n = 0;
+	for (uint64_t k = 0; k < o->n && n < cap && dci_step(m, 1); k++) {
+		struct dci_cur c;
+		struct dci_range r;
+		if (dci_cur_sub(&o->list, o->first + k * o->stride, o->stride, &c) &&
+		    entry_range(o->sid, &c, &r.start, &r.end) == RANGE_OK) {
+			r.at = c.base;
+			out[n++] = r;
+		}
+	}
+	return n;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct dci_range *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Second pass, only when the first found an overlap: a sorted copy. */
+static void report_overlaps(struct dci_md *m)
+{
+	size_t cap = (size_t)m->overlap.seen;
+	uint64_t bytes = (uint64_t)cap * sizeof(struct dci_range);
+	struct dci_range *r = dci_alloc(m, bytes);
+	if (!r)
+		return;
+	size_t n = collect_ranges(m, r, cap);
+	if (m->overlap.unsorted)
+		qsort(r, n, sizeof(*r), range_cmp);
+	size_t widest = 0;
+	for (size_t i = 1; i < n && !m->stop; i++) {
+		if (r[i].start < r[widest].end)
+			dci_diag(m, overlap_rule(m->overlap.sid), r[i].at,
+				 "[0x%llX, 0x%llX) overlaps [0x%llX, 0x%llX) declared at 0x%llX",
+				 (unsigned long long)r[i].start, (unsigned long long)r[i].end,
+				 (unsigned long long)r[widest].start, (unsigned long long)r[widest].end,
+				 (unsigned long long)r[widest].at);
+		if (r[i].end > r[widest].end)
+			widest = i;
+	}
+	dci_free(m, r, bytes);
+}
+
 /* ---------------------------------------------------------------- structs */
 
 static void check_module(struct dci_md *m, const struct dci_cur *c)
 {
-	uint32_t sig, size, any = 0;
-	uint64_t base = 0;
+	uint32_t sig, any = 0;
 	uint64_t vi = DC_OFF_MINIDUMP_MODULE_VersionInfo;
 	for (uint64_t off = 0; off < DC_SIZE_VS_FIXEDFILEINFO; off += 4) {
 		uint32_t w;
@@ -124,41 +234,14 @@ static void check_module(struct dci_md *m, const struct dci_cur *c)
 	if (at32(c, vi + DC_OFF_VS_FIXEDFILEINFO_dwSignature, &sig) && any && sig != FEEF04BD)
 		dci_diag(m, DC_RULE_MODULE_VERSION_SIGNATURE, c->base + vi,
 			 "VersionInfo signature 0x%08X", sig);
-	if (dci_at_u64(c, DC_OFF_MINIDUMP_MODULE_BaseOfImage, &base) &&
-	    at32(c, DC_OFF_MINIDUMP_MODULE_SizeOfImage, &size)) {
-		uint64_t end = base + size < base ? UINT64_MAX : base + size;
-		dci_ranges_push(m, &m->ranges, base, end, c->base);
-	}
 }
 
-static void push_memory(struct dci_md *m, const struct dci_cur *c, uint64_t start, uint64_t size)
+static void check_memory_range(struct dci_md *m, const struct dci_cur *c, uint16_t sid)
 {
-	uint64_t end;
-	if (!dci_add(start, size, &end)) {
-		dci_diag(m, DC_RULE_MEMORY_RANGE_WRAP, c->base, "range 0x%llX + 0x%llX wraps",
-			 (unsigned long long)start, (unsigned long long)size);
-		return;
-	}
-	if (size)
-		dci_ranges_push(m, &m->ranges, start, end, c->base);
-}
-
-static void check_memory_descriptor(struct dci_md *m, const struct dci_cur *c)
-{
-	uint64_t start;
-	uint32_t size;
-	if (dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_StartOfMemoryRange, &start) &&
-	    at32(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_Memory +
-			    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize, &size))
-		push_memory(m, c, start, size);
-}
-
-static void check_memory_descriptor64(struct dci_md *m, const struct dci_cur *c)
-{
-	uint64_t start, size;
-	if (dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR64_StartOfMemoryRange, &start) &&
-	    dci_at_u64(c, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR64_DataSize, &size))
-		push_memory(m, c, start, size);
+	uint64_t start, end;
+	if (entry_range(sid, c, &start, &end) == RANGE_WRAPS)
+		dci_diag(m, DC_RULE_MEMORY_RANGE_WRAP, c->base, "range at 0x%llX wraps past 2^64",
+			 (unsigned long long)start);
 }
 
 static bool thread_known(const struct dci_md *m, uint32_t id)
@@ -268,8 +351,8 @@ void dci_check_struct(struct dci_md *m, const struct dc_stream_desc *sd, uint16_
 	(void)sd;
 	switch (sid) {
 	case DC_S_MINIDUMP_MODULE: check_module(m, c); break;
-	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR: check_memory_descriptor(m, c); break;
-	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64: check_memory_descriptor64(m, c); break;
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR:
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64: check_memory_range(m, c, sid); break;
 	case DC_S_MINIDUMP_EXCEPTION_STREAM: check_exception(m, c); break;
 	case DC_S_MINIDUMP_SYSTEM_INFO: check_system_info(m, c); break;
 	case DC_S_MINIDUMP_MISC_INFO_N: check_misc_info(m, c); break;
@@ -278,36 +361,35 @@ void dci_check_struct(struct dci_md *m, const struct dc_stream_desc *sd, uint16_
 	case DC_S_MINIDUMP_HANDLE_DATA_STREAM: check_handle_header(m, c); break;
 	default: break;
 	}
+	if (m->overlap.sid == sid)
+		overlap_see(m, c);
 }
 
 /* ---------------------------------------------------------------- lists */
 
-void dci_check_list_begin(struct dci_md *m, const struct dc_stream_desc *sd)
+void dci_check_list_begin(struct dci_md *m, const struct dc_stream_desc *sd, uint16_t sid,
+			  const struct dci_cur *list, uint64_t first, uint64_t stride, uint64_t n)
 {
 	(void)sd;
-	dci_ranges_reset(&m->ranges);
+	struct dci_overlap *o = &m->overlap;
+	memset(o, 0, sizeof(*o));
+	o->sid = overlap_rule(sid) ? sid : DC_S_NONE;
+	o->list = *list;
+	o->first = first;
+	o->stride = stride;
+	o->n = n;
 	m->writing_threads = 0;
-}
-
-static void check_overlaps(struct dci_md *m, enum dc_rule rule, const char *what)
-{
-	struct dci_ranges *r = &m->ranges;
-	dci_ranges_sort(r);
-	for (size_t i = 1; i < r->count && dci_step(m, 1); i++) {
-		const struct dci_range *a = &r->items[i - 1], *b = &r->items[i];
-		if (b->start < a->end)
-			dci_diag(m, rule, b->at, "%s [0x%llX, 0x%llX) overlaps [0x%llX, 0x%llX)", what,
-				 (unsigned long long)b->start, (unsigned long long)b->end,
-				 (unsigned long long)a->start, (unsigned long long)a->end);
-	}
 }
 
 void dci_check_list_end(struct dci_md *m, const struct dc_stream_desc *sd)
 {
 	switch (sd->entry) {
-	case DC_S_MINIDUMP_MODULE: check_overlaps(m, DC_RULE_MODULELIST_OVERLAP, "module"); break;
+	case DC_S_MINIDUMP_MODULE:
 	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR:
-	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64: check_overlaps(m, DC_RULE_MEMORY_OVERLAP, "range"); break;
+	case DC_S_MINIDUMP_MEMORY_DESCRIPTOR64:
+		if (m->overlap.overlaps)
+			report_overlaps(m);
+		break;
 	case DC_S_MINIDUMP_THREAD_INFO:
 		if (m->writing_threads > 1)
 			dci_diag(m, DC_RULE_THREADINFO_WRITING_THREAD, 0,

@@ -4,19 +4,24 @@
 
 #include "cursor.h"
 
-/* A [start, end) range of target memory or of file bytes, with the file
- * offset of the descriptor that declared it. */
+/* A [start, end) range of target memory, with the file offset of the
+ * descriptor that declared it. */
 struct dci_range {
 	uint64_t start;
 	uint64_t end;
 	uint64_t at;
 };
 
-/* A growable array of ranges whose memory counts against the budget. */
-struct dci_ranges {
-	struct dci_range *items;
-	size_t count;
-	size_t cap;
+/* Overlap detection over one list. While ranges arrive sorted it needs no
+ * memory; only an unsorted list with overlaps-to-find is copied and sorted,
+ * after a second walk over the list (see check_streams.c). */
+struct dci_overlap {
+	uint16_t sid;          /* entry struct of the list, DC_S_NONE when not checked */
+	struct dci_cur list;   /* the list stream, entries at first + k * stride */
+	uint64_t first, stride, n;
+	uint64_t prev_start, max_end;
+	uint64_t seen;
+	bool unsorted, overlaps;
 };
 
 struct dci_md {
@@ -43,7 +48,7 @@ struct dci_md {
 	uint64_t max_stream_end; /* end of the furthest non-Memory64 stream */
 
 	/* per-list state */
-	struct dci_ranges ranges;
+	struct dci_overlap overlap;
 	uint32_t writing_threads;
 
 	/* bounded scratch for decoded text shown to the visitor */
@@ -61,13 +66,6 @@ bool dci_step(struct dci_md *m, uint64_t n);
 void *dci_alloc(struct dci_md *m, uint64_t n);
 void dci_free(struct dci_md *m, void *p, uint64_t n);
 
-/* Append a range; false when the budget is spent. */
-bool dci_ranges_push(struct dci_md *m, struct dci_ranges *r, uint64_t start, uint64_t end,
-		     uint64_t at);
-void dci_ranges_reset(struct dci_ranges *r);
-void dci_ranges_free(struct dci_md *m, struct dci_ranges *r);
-/* Sort by start (stable order is not needed: ties are overlaps anyway). */
-void dci_ranges_sort(struct dci_ranges *r);
 
 /* walk.c */
 void dci_walk_streams(struct dci_md *m);
@@ -89,7 +87,8 @@ bool dci_dir_entry(const struct dci_md *m, uint32_t index, uint32_t *type, uint3
 /* check_streams.c: semantic rules over decoded structures */
 void dci_check_struct(struct dci_md *m, const struct dc_stream_desc *sd, uint16_t sid,
 		      const struct dci_cur *c);
-void dci_check_list_begin(struct dci_md *m, const struct dc_stream_desc *sd);
+void dci_check_list_begin(struct dci_md *m, const struct dc_stream_desc *sd, uint16_t sid,
+			  const struct dci_cur *list, uint64_t first, uint64_t stride, uint64_t n);
 void dci_check_list_end(struct dci_md *m, const struct dc_stream_desc *sd);
 void dci_check_dump_end(struct dci_md *m);
 void dci_check_context(struct dci_md *m, const struct dci_cur *ctx);

@@ -75,56 +75,6 @@ void dci_free(struct dci_md *m, void *p, uint64_t n)
 	m->alloc -= n;
 }
 
-bool dci_ranges_push(struct dci_md *m, struct dci_ranges *r, uint64_t start, uint64_t end,
-		     uint64_t at)
-{
-	if (r->count == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		uint64_t bytes = (uint64_t)cap * sizeof(*r->items);
-		struct dci_range *items = dci_alloc(m, bytes);
-		if (!items)
-			return false;
-		if (r->count)
-			memcpy(items, r->items, r->count * sizeof(*r->items));
-		dci_free(m, r->items, (uint64_t)r->cap * sizeof(*r->items));
-		r->items = items;
-		r->cap = cap;
-	}
-	r->items[r->count].start = start;
-	r->items[r->count].end = end;
-	r->items[r->count].at = at;
-	r->count++;
-	return true;
-}
-
-void dci_ranges_reset(struct dci_ranges *r)
-{
-	r->count = 0;
-}
-
-void dci_ranges_free(struct dci_md *m, struct dci_ranges *r)
-{
-	dci_free(m, r->items, (uint64_t)r->cap * sizeof(*r->items));
-	memset(r, 0, sizeof(*r));
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-	const struct dci_range *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->end < y->end ? -1 : x->end > y->end;
-}
-
-void dci_ranges_sort(struct dci_ranges *r)
-{
-	for (size_t i = 1; i < r->count; i++)
-		if (range_cmp(&r->items[i - 1], &r->items[i]) > 0) {
-			qsort(r->items, r->count, sizeof(*r->items), range_cmp);
-			return;
-		}
-}
-
 enum dc_err dc_minidump_validate(const uint8_t *data, uint64_t size,
 				 const struct dc_validate_opts *opts,
 				 const struct dc_visitor *vis, struct dc_diags *out)
@@ -144,7 +94,6 @@ enum dc_err dc_minidump_validate(const uint8_t *data, uint64_t size,
 		if (!m.stop)
 			dci_check_dump_end(&m);
 	}
-	dci_ranges_free(&m, &m.ranges);
 	dci_free(&m, m.thread_ids, (uint64_t)m.nthread_ids * sizeof(uint32_t));
 	return m.err;
 }

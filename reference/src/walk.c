@@ -46,6 +46,12 @@ void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, co
 	const struct dc_struct_desc *s = sdesc(sid);
 	if (!s || !dci_step(m, 1 + s->nfields))
 		return;
+	if (!m->vis && !s->has_refs) {
+		/* nothing to show or follow: only the semantic checks need it */
+		if (sd)
+			dci_check_struct(m, sd, sid, c);
+		return;
+	}
 	VIS(m, begin_struct, label, s, c->base);
 	for (uint16_t i = 0; i < s->nfields && !m->stop; i++) {
 		const struct dc_field_desc *f = &s->fields[i];
@@ -74,7 +80,7 @@ static void walk_entries(struct dci_md *m, const struct dc_stream_desc *sd, uint
 			 (unsigned long long)n, (unsigned long long)m->opts->limits.max_entries);
 		n = m->opts->limits.max_entries;
 	}
-	dci_check_list_begin(m, sd);
+	dci_check_list_begin(m, sd, sid, sc, first, stride, n);
 	VIS(m, begin_array, "entries", declared);
 	for (uint64_t k = 0; k < n && !m->stop; k++) {
 		struct dci_cur ec;

@@ -48,6 +48,7 @@ struct dc_struct_desc {
 	uint32_t size;
 	uint16_t nfields;
 	uint8_t is_union;
+	uint8_t has_refs; /* a field, or a field of an embedded struct, has a ref */
 	const struct dc_field_desc *fields;
 };
 
