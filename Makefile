@@ -51,7 +51,7 @@ FUZZ_CFLAGS := $(CSTD) $(INCS) -g -O1 -fno-omit-frame-pointer \
 TARGET ?= fuzz_minidump_read
 SECONDS ?= 60
 
-DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm-14 libcmocka-dev afl++ python3 valgrind
+DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm llvm-14 libcmocka-dev afl++ python3 valgrind
 
 .PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen deps deps-check clean \
         build-variants unit-tests format

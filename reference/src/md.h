@@ -47,6 +47,11 @@ struct dci_md {
 	bool has_thread_list;
 	uint64_t max_stream_end; /* end of the furthest non-Memory64 stream */
 
+	/* Memory64List: file offset of the next range's data, and whether the
+	 * data already ran past the file end (reported once) */
+	uint64_t mem64_data;
+	bool mem64_past_end;
+
 	/* per-list state */
 	struct dci_overlap overlap;
 	uint32_t writing_threads;

@@ -11,6 +11,7 @@
 	} while (0)
 
 #define CV_RSDS 0x53445352u
+#define CV_NB10 0x3031424Eu
 #define CV_MIN_RSDS (DC_SIZE_CV_INFO_PDB70 + 1u)
 
 int dci_string_status(const struct dci_md *m, uint64_t rva)
@@ -95,6 +96,34 @@ static void check_misc(struct dci_md *m, const struct dci_cur *misc)
 			 "IMAGE_DEBUG_MISC of %llu bytes", (unsigned long long)misc->len);
 }
 
+/* Show a debug record's header struct and the NUL-terminated 8-bit name
+ * after it (PDB path); only for a visitor. */
+static void show_record(struct dci_md *m, const struct dci_cur *rec, uint16_t sid, const char *label)
+{
+	uint32_t size = dc_struct_descs[sid].size;
+	if (rec->len < size)
+		return;
+	dci_walk_struct(m, sid, rec, label, NULL);
+	const uint8_t *name = rec->p + size;
+	size_t max = (size_t)(rec->len - size), n = 0;
+	while (n < max && n < sizeof(m->text) - 1 && name[n])
+		n++;
+	memcpy(m->text, name, n);
+	m->text[n] = '\0';
+	VIS(m, text, label, m->text, n, rec->base + size);
+}
+
+static void show_cv(struct dci_md *m, const struct dci_cur *cv, const char *label)
+{
+	uint32_t sig;
+	if (!dci_at_u32(cv, 0, &sig))
+		return;
+	if (sig == CV_RSDS)
+		show_record(m, cv, DC_S_CV_INFO_PDB70, label);
+	else if (sig == CV_NB10)
+		show_record(m, cv, DC_S_CV_INFO_PDB20, label);
+}
+
 /* A LOCATION_DESCRIPTOR field: size and RVA, then what the bytes are. */
 static void follow_location(struct dci_md *m, const struct dc_field_desc *fd,
 			    const struct dci_cur *c, uint64_t off)
@@ -117,6 +146,10 @@ static void follow_location(struct dci_md *m, const struct dc_field_desc *fd,
 	default: break;
 	}
 	VIS(m, blob, fd->name, blob.base, blob.len);
+	if (m->vis && fd->ref == DC_REF_CV)
+		show_cv(m, &blob, "CodeView");
+	else if (m->vis && fd->ref == DC_REF_MISC && blob.len >= DC_SIZE_IMAGE_DEBUG_MISC)
+		dci_walk_struct(m, DC_S_IMAGE_DEBUG_MISC, &blob, "Misc", NULL);
 }
 
 /* One object-information node at `rva`; false (and a finding) if it is bad. */
@@ -141,7 +174,8 @@ static void follow_objinfo(struct dci_md *m, const char *label, uint32_t rva, ui
 {
 	uint32_t tortoise = rva, hare = rva, next;
 	uint64_t power = 1, lam = 0;
-	VIS(m, begin_array, label, 0);
+	(void)label; /* the chain is shown beside its RVA field, under its own key */
+	VIS(m, begin_array, "ObjectInfo", 0);
 	while (hare && dci_step(m, 1)) {
 		if (!objinfo_node(m, hare, at, &next))
 			break;

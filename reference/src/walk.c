@@ -39,6 +39,26 @@ static void walk_field(struct dci_md *m, const struct dc_field_desc *f, const st
 		dci_follow_ref(m, f, c, f->off);
 }
 
+/* Memory64List data is implied: each range follows the previous one's
+ * bytes, from BaseRva on. */
+static void place_memory64(struct dci_md *m, const struct dci_cur *ec)
+{
+	uint64_t size, end;
+	if (!dci_at_u64(ec, DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR64_DataSize, &size) ||
+	    m->mem64_past_end)
+		return;
+	if (!dci_add(m->mem64_data, size, &end) || end > m->file.len) {
+		dci_diag(m, DC_RULE_MEMORY64_DATA_IN_FILE, ec->base,
+			 "range data at 0x%llX + 0x%llX ends past the file end 0x%llX",
+			 (unsigned long long)m->mem64_data, (unsigned long long)size,
+			 (unsigned long long)m->file.len);
+		m->mem64_past_end = true;
+		return;
+	}
+	VIS(m, blob, "DataSize", m->mem64_data, size);
+	m->mem64_data = end;
+}
+
 /* Fields that do not fit in the window (a short stream or entry) are absent. */
 void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
 		     const struct dc_stream_desc *sd)
@@ -48,6 +68,8 @@ void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, co
 		return;
 	if (!m->vis && !s->has_refs) {
 		/* nothing to show or follow: only the semantic checks need it */
+		if (sd && sd->shape == DC_SHAPE_MEMORY64)
+			place_memory64(m, c);
 		if (sd)
 			dci_check_struct(m, sd, sid, c);
 		return;
@@ -58,6 +80,8 @@ void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, co
 		if (dci_cur_has(c, f->off, dc_field_width(f)))
 			walk_field(m, f, c);
 	}
+	if (sd && sd->shape == DC_SHAPE_MEMORY64)
+		place_memory64(m, c);
 	VIS0(m, end_struct);
 	if (sd)
 		dci_check_struct(m, sd, sid, c);
@@ -90,6 +114,7 @@ static void walk_entries(struct dci_md *m, const struct dc_stream_desc *sd, uint
 			VIS(m, blob, NULL, ec.base, ec.len);
 		else
 			dci_walk_struct(m, sid, &ec, NULL, sd);
+
 	}
 	VIS0(m, end_array);
 	if (!m->stop)
@@ -146,6 +171,8 @@ static void walk_memory64(struct dci_md *m, const struct dc_stream_desc *sd,
 		dci_diag(m, DC_RULE_MEMORY64_DATA_LAST, sc->base + DC_OFF_MINIDUMP_MEMORY64_LIST_BaseRva,
 			 "BaseRva 0x%llX is before the end 0x%llX of another stream",
 			 (unsigned long long)base, (unsigned long long)m->max_stream_end);
+	m->mem64_data = base;
+	m->mem64_past_end = false;
 	walk_entries(m, sd, sd->entry, sc, hs, DC_SIZE_MINIDUMP_MEMORY_DESCRIPTOR64,
 		     count < fit ? count : fit, count);
 }

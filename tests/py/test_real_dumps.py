@@ -36,6 +36,14 @@ def real_files() -> list[str]:
                   if p.is_file() and p.name != "MANIFEST.tsv")
 
 
+def no_duplicate_keys(pairs: list) -> dict:
+    keys = [k for k, _ in pairs]
+    dups = sorted({k for k in keys if keys.count(k) > 1})
+    if dups:
+        raise ValueError(f"duplicate JSON keys {dups}")
+    return dict(pairs)
+
+
 def must_rules(report: dict) -> set[str]:
     return {f["rule"] for f in report["findings"] if f["level"] == "MUST" and not f["impl"]} | \
         {rule for rule in report.get("unrecorded", {})
@@ -65,7 +73,7 @@ class RealDumpsTest(unittest.TestCase):
         self.assertEqual(must_rules(report), expected_rules)
         d = subprocess.run([DUMPCHECK, "dump", "--json", str(path)], capture_output=True, timeout=120)
         self.assertIn(d.returncode, (0, 1), d.stderr.decode())
-        doc = json.loads(d.stdout)
+        doc = json.loads(d.stdout, object_pairs_hook=no_duplicate_keys)
         self.assertEqual(doc["verdict"], want["verdict"])
         self.check_valgrind(path)
 
