@@ -1005,6 +1005,7 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "limit.entries", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "A list's entry count is within the reader's entry budget." },
 	{ "limit.work", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "Validation finished within the reader's work budget (steps); the rest of the dump was not examined." },
 	{ "limit.diagnostics", DC_LEVEL_MAY, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "More findings than the diagnostics budget; the rest were counted but not recorded." },
+	{ "limit.memory", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "Validation needed more memory than the reader's allocation budget (never more than the input size); a check was skipped." },
 	{ "threadlist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'N', 17u, "Wine dbghelp tests on Windows (native: exactly 4 + 48N)", "ThreadListStream DataSize is at least 4 + 48 x NumberOfThreads." },
 	{ "threadexlist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'I', 18u, "inferred from MSDoc minidump_thread_ex_list", "ThreadExListStream DataSize is at least 4 + 64 x NumberOfThreads." },
 	{ "modulelist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 19u, "Breakpad minidump_format.h", "ModuleListStream DataSize is at least 4 + 108 x NumberOfModules." },

@@ -109,13 +109,20 @@ static uint64_t entry_offset(const struct dci_md *m, uint32_t index)
 	return (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
 }
 
-/* One directory entry, as compact as on disk so the copy never outgrows the input. */
+/* A used directory entry, read back from the file by index: the sorts
+ * below permute 4-byte indices, so the copy never outgrows the input. */
 struct dir_item {
 	uint32_t type;
 	uint32_t size;
 	uint32_t rva;
-	uint32_t index;
 };
+
+static struct dir_item item_at(const struct dci_md *m, uint32_t index)
+{
+	struct dir_item it = { 0, 0, 0 };
+	dci_dir_entry(m, index, &it.type, &it.size, &it.rva);
+	return it;
+}
 
 static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t size, uint32_t rva)
 {
@@ -142,53 +149,57 @@ static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t siz
 		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "entry %u: stream RVA 0x%X", i, rva);
 }
 
-static int by_type(const void *a, const void *b)
+static int by_type(const void *a, const void *b, void *ctx)
 {
-	const struct dir_item *x = a, *y = b;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	struct dir_item x = item_at(ctx, i), y = item_at(ctx, j);
+	if (x.type != y.type)
+		return x.type < y.type ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
-static int by_rva(const void *a, const void *b)
+static int by_rva(const void *a, const void *b, void *ctx)
 {
-	const struct dir_item *x = a, *y = b;
-	if (x->rva != y->rva)
-		return x->rva < y->rva ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	struct dir_item x = item_at(ctx, i), y = item_at(ctx, j);
+	if (x.rva != y.rva)
+		return x.rva < y.rva ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
-static void check_duplicates(struct dci_md *m, struct dir_item *items, size_t n)
+static void check_duplicates(struct dci_md *m, uint32_t *idx, size_t n)
 {
-	qsort(items, n, sizeof(*items), by_type);
+	qsort_r(idx, n, sizeof(*idx), by_type, m);
 	for (size_t i = 1; i < n; i++) {
-		if (items[i].type != items[i - 1].type)
+		struct dir_item a = item_at(m, idx[i - 1]), b = item_at(m, idx[i]);
+		if (a.type != b.type)
 			continue;
-		uint32_t t = items[i].type;
-		bool standard = t >= FIRST_STANDARD_STREAM && t <= LAST_STANDARD_STREAM;
+		bool standard = b.type >= FIRST_STANDARD_STREAM && b.type <= LAST_STANDARD_STREAM;
 		dci_diag(m, standard ? DC_RULE_DIRECTORY_DUPLICATE_STANDARD
 				     : DC_RULE_DIRECTORY_DUPLICATE_OTHER,
-			 entry_offset(m, items[i].index), "entry %u repeats stream type 0x%X of entry %u",
-			 items[i].index, t, items[i - 1].index);
+			 entry_offset(m, idx[i]), "entry %u repeats stream type 0x%X of entry %u", idx[i],
+			 b.type, idx[i - 1]);
 	}
 }
 
 /* Only streams wholly inside the file take part: the rest already fired. */
-static void check_overlaps(struct dci_md *m, struct dir_item *items, size_t n)
+static void check_overlaps(struct dci_md *m, uint32_t *idx, size_t n)
 {
-	qsort(items, n, sizeof(*items), by_rva);
+	qsort_r(idx, n, sizeof(*idx), by_rva, m);
 	uint64_t end = 0;
 	size_t last = 0;
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t this_end = (uint64_t)items[i].rva + items[i].size;
-		if (!items[i].size || this_end > m->file.len)
+		struct dir_item it = item_at(m, idx[i]);
+		uint64_t this_end = (uint64_t)it.rva + it.size;
+		if (!it.size || this_end > m->file.len)
 			continue;
-		if (any && items[i].rva < end)
-			dci_diag(m, DC_RULE_DIRECTORY_STREAMS_OVERLAP, entry_offset(m, items[i].index),
-				 "stream 0x%X (entry %u) at 0x%X overlaps stream 0x%X (entry %u)",
-				 items[i].type, items[i].index, items[i].rva, items[last].type,
-				 items[last].index);
+		if (any && it.rva < end) {
+			struct dir_item prev = item_at(m, idx[last]);
+			dci_diag(m, DC_RULE_DIRECTORY_STREAMS_OVERLAP, entry_offset(m, idx[i]),
+				 "stream 0x%X (entry %u) at 0x%X overlaps stream 0x%X (entry %u)", it.type,
+				 idx[i], it.rva, prev.type, idx[last]);
+		}
 		if (this_end > end) {
 			end = this_end;
 			last = i;
@@ -202,8 +213,8 @@ void dci_check_directory(struct dci_md *m)
 {
 	if (!m->nstreams)
 		return;
-	uint64_t bytes = (uint64_t)m->nstreams * sizeof(struct dir_item);
-	struct dir_item *items = dci_alloc(m, bytes);
+	uint64_t bytes = (uint64_t)m->nstreams * sizeof(uint32_t);
+	uint32_t *items = dci_alloc(m, bytes);
 	size_t n = 0, unused = 0;
 	for (uint32_t i = 0; i < m->nstreams && dci_step(m, 1); i++) {
 		uint32_t type, size, rva;
@@ -217,10 +228,8 @@ void dci_check_directory(struct dci_md *m)
 		bool inside = (uint64_t)rva + size <= m->file.len;
 		if (inside && type != DC_STREAM_MEMORY64_LIST && (uint64_t)rva + size > m->max_stream_end)
 			m->max_stream_end = (uint64_t)rva + size;
-		if (items) {
-			struct dir_item it = { type, size, rva, i };
-			items[n++] = it;
-		}
+		if (items)
+			items[n++] = i;
 	}
 	if (unused)
 		dci_diag(m, DC_RULE_DIRECTORY_UNUSED_ENTRIES, m->dir_rva,

@@ -170,54 +170,58 @@ static void overlap_see(struct dci_md *m, const struct dci_cur *c)
 	o->seen++;
 }
 
-/* Ranges of the list, in file order. */
-static size_t collect_ranges(struct dci_md *m, struct dci_range *out, size_t cap)
+/* The range of entry `k` of the list; false when it has none. */
+static bool range_of(const struct dci_overlap *o, uint64_t k, struct dci_range *r)
 {
-	const struct dci_overlap *o = &m->overlap;
-	size_t n = 0;
-	for (uint64_t k = 0; k < o->n && n < cap && dci_step(m, 1); k++) {
-		struct dci_cur c;
-		struct dci_range r;
-		if (dci_cur_sub(&o->list, o->first + k * o->stride, o->stride, &c) &&
-		    entry_range(o->sid, &c, &r.start, &r.end) == RANGE_OK) {
-			r.at = c.base;
-			out[n++] = r;
-		}
-	}
-	return n;
+	struct dci_cur c;
+	if (!dci_cur_sub(&o->list, o->first + k * o->stride, o->stride, &c) ||
+	    entry_range(o->sid, &c, &r->start, &r->end) != RANGE_OK)
+		return false;
+	r->at = c.base;
+	return true;
 }
 
-static int range_cmp(const void *a, const void *b)
+static int by_start(const void *a, const void *b, void *ctx)
 {
-	const struct dci_range *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->at < y->at ? -1 : x->at > y->at;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	struct dci_range x = { 0, 0, 0 }, y = { 0, 0, 0 };
+	range_of(ctx, i, &x);
+	range_of(ctx, j, &y);
+	if (x.start != y.start)
+		return x.start < y.start ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
-/* Second pass, only when the first found an overlap: a sorted copy. */
+/* Second pass, only when the first found an overlap: entry indices (4 bytes
+ * each, less than any entry) sorted by start when the list was not. */
 static void report_overlaps(struct dci_md *m)
 {
-	size_t cap = (size_t)m->overlap.seen;
-	uint64_t bytes = (uint64_t)cap * sizeof(struct dci_range);
-	struct dci_range *r = dci_alloc(m, bytes);
-	if (!r)
+	const struct dci_overlap *o = &m->overlap;
+	uint64_t bytes = o->seen * sizeof(uint32_t);
+	uint32_t *idx = dci_alloc(m, bytes);
+	size_t n = 0;
+	if (!idx)
 		return;
-	size_t n = collect_ranges(m, r, cap);
-	if (m->overlap.unsorted)
-		qsort(r, n, sizeof(*r), range_cmp);
-	size_t widest = 0;
-	for (size_t i = 1; i < n && !m->stop; i++) {
-		if (r[i].start < r[widest].end)
-			dci_diag(m, overlap_rule(m->overlap.sid), r[i].at,
-				 "[0x%llX, 0x%llX) overlaps [0x%llX, 0x%llX) declared at 0x%llX",
-				 (unsigned long long)r[i].start, (unsigned long long)r[i].end,
-				 (unsigned long long)r[widest].start, (unsigned long long)r[widest].end,
-				 (unsigned long long)r[widest].at);
-		if (r[i].end > r[widest].end)
-			widest = i;
+	for (uint64_t k = 0; k < o->n && n < o->seen && dci_step(m, 1); k++) {
+		struct dci_range r;
+		if (range_of(o, k, &r))
+			idx[n++] = (uint32_t)k;
 	}
-	dci_free(m, r, bytes);
+	if (o->unsorted)
+		qsort_r(idx, n, sizeof(*idx), by_start, &m->overlap);
+	struct dci_range widest = { 0, 0, 0 }, cur;
+	for (size_t i = 0; i < n && !m->stop; i++) {
+		range_of(o, idx[i], &cur);
+		if (i && cur.start < widest.end)
+			dci_diag(m, overlap_rule(o->sid), cur.at,
+				 "[0x%llX, 0x%llX) overlaps [0x%llX, 0x%llX) declared at 0x%llX",
+				 (unsigned long long)cur.start, (unsigned long long)cur.end,
+				 (unsigned long long)widest.start, (unsigned long long)widest.end,
+				 (unsigned long long)widest.at);
+		if (!i || cur.end > widest.end)
+			widest = cur;
+	}
+	dci_free(m, idx, bytes);
 }
 
 /* ---------------------------------------------------------------- structs */

@@ -54,9 +54,15 @@ bool dci_step(struct dci_md *m, uint64_t n)
 void *dci_alloc(struct dci_md *m, uint64_t n)
 {
 	uint64_t total;
-	if (n == 0 || n > m->file.len || !dci_add(m->alloc, n, &total) ||
-	    total > m->opts->limits.max_alloc || n > SIZE_MAX)
+	if (n == 0)
 		return NULL;
+	if (n > m->file.len || !dci_add(m->alloc, n, &total) ||
+	    total > m->opts->limits.max_alloc || n > SIZE_MAX) {
+		dci_diag(m, DC_RULE_LIMIT_MEMORY, 0, "%llu bytes refused (%llu in use, budget %llu)",
+			 (unsigned long long)n, (unsigned long long)m->alloc,
+			 (unsigned long long)m->opts->limits.max_alloc);
+		return NULL;
+	}
 	void *p = malloc((size_t)n);
 	if (!p) {
 		m->err = DC_E_NOMEM;
