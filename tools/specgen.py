@@ -298,6 +298,13 @@ def field_init(f: dict, spec: Spec, structs: dict, enums: dict) -> str:
             f"{sub}, {hexv(f.get('flag', 0))} }}")
 
 
+def natural_align(s: dict, structs: dict) -> int:
+    """Largest natural alignment of the struct's scalars (guid counts as u32)."""
+    widths = {"u8": 1, "u16": 2, "u32": 4, "i32": 4, "u64": 8, "guid": 4}
+    return max([widths.get(f["type"]) or natural_align(structs[f["type"]], structs)
+                for f in s["fields"]] or [1])
+
+
 def has_refs(s: dict, structs: dict) -> bool:
     """True when a field of `s`, or of a struct it embeds, points elsewhere."""
     return any(f.get("ref", "none") != "none" or
@@ -366,7 +373,8 @@ def gen_source(spec: Spec) -> str:
     out.append("const struct dc_struct_desc dc_struct_descs[DC_S_COUNT] = {")
     for s in spec.structs:
         out.append(f"\t{{ {c_str(s['name'])}, {s['size']}u, {len(s['fields'])}u, "
-                   f"{1 if s.get('union') else 0}u, {1 if has_refs(s, structs) else 0}u, f_{s['name']} }},")
+                   f"{1 if s.get('union') else 0}u, {1 if has_refs(s, structs) else 0}u, "
+                   f"{natural_align(s, structs)}u, f_{s['name']} }},")
     out.append("};")
     out.append("")
     streams = sorted(spec.streams, key=lambda s: s["value"])

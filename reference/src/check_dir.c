@@ -124,6 +124,21 @@ static struct dir_item item_at(const struct dci_md *m, uint32_t index)
 	return it;
 }
 
+/* Alignment a stream's structures call for: 1 for text and bytes. */
+static unsigned stream_align(const struct dc_stream_desc *sd)
+{
+	unsigned align = 1;
+	if (!sd)
+		return 1;
+	if (sd->header != DC_S_NONE && dc_struct_descs[sd->header].align > align)
+		align = dc_struct_descs[sd->header].align;
+	if (sd->entry != DC_S_NONE && dc_struct_descs[sd->entry].align > align)
+		align = dc_struct_descs[sd->entry].align;
+	if (sd->shape == DC_SHAPE_LIST32 && align < 4)
+		align = 4; /* the u32 count */
+	return align;
+}
+
 static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t size, uint32_t rva)
 {
 	uint64_t at = entry_offset(m, i);
@@ -133,7 +148,8 @@ static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t siz
 				 "entry %u: UnusedStream with location {%u, 0x%X}", i, size, rva);
 		return;
 	}
-	if (!dc_stream_lookup(type)) {
+	const struct dc_stream_desc *sd = dc_stream_lookup(type);
+	if (!sd) {
 		if (type <= DC_LAST_RESERVED_STREAM)
 			dci_diag(m, DC_RULE_DIRECTORY_RESERVED_TYPE, at,
 				 "entry %u: type 0x%X is in the reserved range", i, type);
@@ -145,8 +161,9 @@ static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t siz
 		dci_diag(m, DC_RULE_DIRECTORY_LOCATION_IN_FILE, at,
 			 "entry %u: stream 0x%X at 0x%X + %u ends past the file end 0x%llX", i,
 			 type, rva, size, (unsigned long long)m->file.len);
-	else if (rva % 4)
-		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "entry %u: stream RVA 0x%X", i, rva);
+	else if (rva % stream_align(sd))
+		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "entry %u: stream RVA 0x%X, %u-byte structures",
+			 i, rva, stream_align(sd));
 }
 
 static int by_type(const void *a, const void *b, void *ctx)

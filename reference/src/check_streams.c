@@ -62,8 +62,10 @@ static void gather_thread_ids(struct dci_md *m, const struct dci_cur *tl)
 	if (!n || !dci_step(m, n))
 		return;
 	m->thread_ids = dci_alloc(m, n * sizeof(uint32_t));
-	if (!m->thread_ids)
+	if (!m->thread_ids) {
+		m->has_thread_list = false; /* unknown ids: exception.thread_known cannot judge */
 		return;
+	}
 	for (uint64_t k = 0; k < n; k++)
 		dci_at_u32(tl, first + k * DC_SIZE_MINIDUMP_THREAD + DC_OFF_MINIDUMP_THREAD_ThreadId,
 			   &m->thread_ids[k]);
@@ -97,11 +99,12 @@ void dci_check_context(struct dci_md *m, const struct dci_cur *ctx)
 {
 	const struct dc_context_desc *cd = m->context;
 	uint32_t flags;
-	if (!cd || !dci_at_u32(ctx, cd->flags_off, &flags))
+	if (!cd)
 		return;
-	if (breakpad_layout(cd, flags))
+	bool have_flags = dci_at_u32(ctx, cd->flags_off, &flags);
+	if (have_flags && breakpad_layout(cd, flags))
 		return;
-	if (!(flags & cd->arch_flag))
+	if (have_flags && !(flags & cd->arch_flag))
 		dci_diag(m, DC_RULE_CONTEXT_FLAGS_ARCH, ctx->base + cd->flags_off,
 			 "ContextFlags 0x%08X lack the %s bit 0x%X", flags, cd->name, cd->arch_flag);
 	if (ctx->len < cd->size)
@@ -137,9 +140,21 @@ static int entry_range(uint16_t sid, const struct dci_cur *c, uint64_t *start, u
 		break;
 	default: return RANGE_NONE;
 	}
-	if (!ok || size == 0)
+	if (!ok)
 		return RANGE_NONE;
-	return dci_add(*start, size, end) ? RANGE_OK : RANGE_WRAPS;
+	if (size == 0) {
+		if (sid != DC_S_MINIDUMP_MODULE)
+			return RANGE_NONE;
+		size = 1; /* an empty image still claims its BaseOfImage */
+	}
+	if (dci_add(*start, size, end))
+		return RANGE_OK;
+	/* [start, 2^64) ends exactly at the top: allowed, kept as ..., 2^64 - 1 */
+	if (*start + size == 0) {
+		*end = UINT64_MAX;
+		return RANGE_OK;
+	}
+	return RANGE_WRAPS;
 }
 
 /* The overlap rule of a list's entry struct, 0 when its entries are not checked. */

@@ -37,6 +37,9 @@ static void follow_string(struct dci_md *m, const char *label, uint64_t rva, uin
 			 (unsigned long long)rva, len, (unsigned long long)m->file.len);
 		return;
 	}
+	if (rva % 4)
+		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "%s: string RVA 0x%llX", label,
+			 (unsigned long long)rva);
 	uint64_t nchars = len / 2;
 	if (len > m->opts->limits.max_string_bytes)
 		nchars = m->opts->limits.max_string_bytes / 2;
@@ -139,6 +142,9 @@ static void follow_location(struct dci_md *m, const struct dc_field_desc *fd,
 			 (unsigned long long)m->file.len);
 		return;
 	}
+	if (fd->ref != DC_REF_MEMORY && fd->ref != DC_REF_BLOB && rva % 4)
+		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, c->base + off, "%s: record RVA 0x%X",
+			 fd->name, rva);
 	switch (fd->ref) {
 	case DC_REF_CONTEXT: dci_check_context(m, &blob); break;
 	case DC_REF_CV: check_cv(m, &blob); break;

@@ -94,16 +94,23 @@ static void too_small(struct dci_md *m, const struct dc_stream_desc *sd, const s
 		 what, (unsigned long long)need, (unsigned long long)sc->len);
 }
 
+/* `n` capped by the entry budget, with limit.entries when it bites. */
+static uint64_t cap_entries(struct dci_md *m, const struct dc_stream_desc *sd,
+			    const struct dci_cur *sc, uint64_t n)
+{
+	if (n <= m->opts->limits.max_entries)
+		return n;
+	dci_diag(m, DC_RULE_LIMIT_ENTRIES, sc->base, "%s: %llu entries, budget %llu", sd->name,
+		 (unsigned long long)n, (unsigned long long)m->opts->limits.max_entries);
+	return m->opts->limits.max_entries;
+}
+
 /* Entries [0, n) of `stride` bytes from `first`, capped by the entry budget. */
 static void walk_entries(struct dci_md *m, const struct dc_stream_desc *sd, uint16_t sid,
 			 const struct dci_cur *sc, uint64_t first, uint64_t stride, uint64_t n,
 			 uint64_t declared)
 {
-	if (n > m->opts->limits.max_entries) {
-		dci_diag(m, DC_RULE_LIMIT_ENTRIES, sc->base, "%s: %llu entries, budget %llu", sd->name,
-			 (unsigned long long)n, (unsigned long long)m->opts->limits.max_entries);
-		n = m->opts->limits.max_entries;
-	}
+	n = cap_entries(m, sd, sc, n);
 	dci_check_list_begin(m, sd, sid, sc, first, stride, n);
 	VIS(m, begin_array, "entries", declared);
 	for (uint64_t k = 0; k < n && !m->stop; k++) {
@@ -319,14 +326,15 @@ static void walk_token(struct dci_md *m, const struct dc_stream_desc *sd, const 
 	}
 	struct dci_cur list;
 	dci_cur_sub(sc, 0, list_size, &list);
-	uint64_t pos = hsize;
+	uint64_t pos = hsize, n = cap_entries(m, sd, sc, entries);
 	VIS(m, begin_array, "entries", entries);
-	for (uint32_t k = 0; k < entries && dci_step(m, 1); k++) {
+	for (uint64_t k = 0; k < n && dci_step(m, 1); k++) {
 		uint32_t tsize;
 		struct dci_cur ec;
 		if (!dci_at_u32(&list, pos, &tsize) || tsize < DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER ||
 		    !dci_cur_sub(&list, pos, tsize, &ec)) {
-			dci_diag(m, sd->size_rule, list.base + pos, "token %u does not fit the list", k);
+			dci_diag(m, sd->size_rule, list.base + pos, "token %llu does not fit the list",
+				 (unsigned long long)k);
 			break;
 		}
 		dci_walk_struct(m, sd->entry, &ec, NULL, NULL);
@@ -386,8 +394,9 @@ static void walk_function_tables(struct dci_md *m, const struct dc_stream_desc *
 			 sizes[0]);
 		return;
 	}
+	uint64_t n = cap_entries(m, sd, sc, count);
 	VIS(m, begin_array, "entries", count);
-	for (uint32_t k = 0; k < count && dci_step(m, 1); k++)
+	for (uint64_t k = 0; k < n && dci_step(m, 1); k++)
 		if (!walk_function_table(m, sd, sc, &pos, sizes))
 			break;
 	VIS0(m, end_array);

@@ -81,6 +81,12 @@ void mdb_stream(struct mdb *b, uint32_t type, uint32_t rva, uint32_t size)
 	mdb_set32(b, at + 8, rva);
 }
 
+void mdb_add_stream(struct mdb *b, uint32_t type, uint32_t rva, uint32_t size)
+{
+	mdb_stream(b, type, rva, size);
+	mdb_set32(b, 8, b->nstreams);
+}
+
 void mdb_finish(struct mdb *b, uint64_t flags)
 {
 	mdb_set32(b, 0, DC_MINIDUMP_SIGNATURE);

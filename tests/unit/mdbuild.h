@@ -30,6 +30,8 @@ uint32_t mdb_zeros(struct mdb *b, size_t len);
 uint32_t mdb_string(struct mdb *b, const char *ascii);
 /* Add a directory entry. */
 void mdb_stream(struct mdb *b, uint32_t type, uint32_t rva, uint32_t size);
+/* Add a directory entry to a finished dump and update NumberOfStreams. */
+void mdb_add_stream(struct mdb *b, uint32_t type, uint32_t rva, uint32_t size);
 /* Write the header (Flags = `flags`). */
 void mdb_finish(struct mdb *b, uint64_t flags);
 

@@ -49,6 +49,7 @@ struct dc_struct_desc {
 	uint16_t nfields;
 	uint8_t is_union;
 	uint8_t has_refs; /* a field, or a field of an embedded struct, has a ref */
+	uint8_t align;    /* natural alignment of its widest scalar (1, 2, 4, 8) */
 	const struct dc_field_desc *fields;
 };
 
