@@ -13,7 +13,7 @@ static void fuzz_limits(struct dc_validate_opts *o)
 {
 	dc_validate_opts_default(o);
 	/* A fixed per-input work cap so that time-outs are real bugs. */
-	o->limits.max_work = 1u << 20;
+	o->limits.max_work = 1u << 18;
 	o->limits.max_alloc = 16u << 20;
 	o->limits.max_diags = 256;
 }
