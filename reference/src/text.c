@@ -70,3 +70,53 @@ bool dci_utf16_valid(const uint8_t *src, uint64_t nchars)
 		next_cp(src, nchars, &i, &bad);
 	return !bad;
 }
+
+/* Length of the UTF-8 sequence starting with byte `c`, 0 if invalid. */
+static size_t utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3
+	       : c >= 0xF0 && c < 0xF5 ? 4 : 0;
+}
+
+/* Decode one code point at s[*i]; U+FFFD (consuming one byte) if invalid. */
+static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = utf8_len(s[*i]);
+	if (!n || *i + n > len) {
+		(*i)++;
+		return 0xFFFDu;
+	}
+	uint32_t cp = n == 1 ? s[*i] : s[*i] & (0x7Fu >> n);
+	for (size_t k = 1; k < n; k++) {
+		if ((s[*i + k] & 0xC0) != 0x80) {
+			(*i)++;
+			return 0xFFFDu;
+		}
+		cp = (cp << 6) | (s[*i + k] & 0x3Fu);
+	}
+	*i += n;
+	if (cp < min[n] || cp > 0x10FFFFu || (cp >= 0xD800 && cp < 0xE000))
+		return 0xFFFDu;
+	return cp;
+}
+
+size_t dci_utf8_to_utf16(const char *s, size_t len, uint8_t *dst)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t units = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = utf8_next(u, len, &i);
+		if (cp >= 0x10000u) {
+			cp -= 0x10000u;
+			dst[2 * units] = (uint8_t)(0xD800u + (cp >> 10));
+			dst[2 * units + 1] = (uint8_t)((0xD800u + (cp >> 10)) >> 8);
+			units++;
+			cp = 0xDC00u + (cp & 0x3FFu);
+		}
+		dst[2 * units] = (uint8_t)cp;
+		dst[2 * units + 1] = (uint8_t)(cp >> 8);
+		units++;
+	}
+	return units;
+}

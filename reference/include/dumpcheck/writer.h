@@ -1,0 +1,51 @@
+/* The reference minidump writer over a process model (dumpcheck/process.h).
+ *
+ * Output is deterministic: the same model and request give the same bytes.
+ * Layout: header at 0, directory at 32, every structure 8-byte aligned,
+ * memory bytes before the lists that point at them, and with WithFullMemory
+ * the Memory64List and its data last. Callback dispatch is not wired in yet:
+ * the writer behaves as if every callback returned TRUE and left the outputs
+ * at their defaults. */
+#ifndef DUMPCHECK_WRITER_H
+#define DUMPCHECK_WRITER_H
+
+#include "dumpcheck/process.h"
+
+/* Where the dump goes: every byte is written at an explicit offset (the
+ * header and directory are written last). */
+struct dc_sink {
+	void *ctx;
+	/* Write all `n` bytes of `buf` at `offset`; DC_OK or an error. */
+	enum dc_err (*write_at)(void *ctx, uint64_t offset, const void *buf, size_t n);
+};
+
+/* A sink over a file descriptor (pwrite). `ctx` must point to an int fd. */
+enum dc_err dc_sink_fd_write(void *ctx, uint64_t offset, const void *buf, size_t n);
+
+struct dc_user_stream {
+	uint32_t type;
+	const void *buffer;
+	uint32_t size;
+};
+
+struct dc_write_request {
+	uint64_t dump_type;   /* MINIDUMP_TYPE flags */
+	bool with_exception;  /* MiniDumpWriteDump got an ExceptionParam */
+	const struct dc_user_stream *user_streams;
+	size_t nuser_streams;
+	uint32_t timestamp;   /* Header.TimeDateStamp */
+};
+
+struct dc_write_result {
+	uint32_t hresult; /* S_OK, or the HRESULT MiniDumpWriteDump would leave as last error */
+	uint64_t bytes;   /* size of the dump written */
+};
+
+/* Write a minidump of `p` as `req` asks to `sink`. Returns DC_OK, or the
+ * error that stopped it (and res->hresult says which HRESULT a
+ * MiniDumpWriteDump caller would see). A failed dump leaves whatever bytes
+ * were written but never a valid header: the header is written last. */
+enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_request *req,
+			      const struct dc_sink *sink, struct dc_write_result *res);
+
+#endif
