@@ -137,125 +137,14 @@ uint64_t dci_w_mem_rva(const struct dci_writer *w, uint64_t addr, uint64_t size)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- memory */
-
-static void add_range(struct dci_writer *w, uint64_t start, uint64_t size)
-{
-	if (!size)
-		return;
-	if (w->nmem == w->capmem) {
-		size_t cap = w->capmem ? w->capmem * 2 : 64;
-		struct dci_wmem *n = realloc(w->mem, cap * sizeof(*n));
-		if (!n) {
-			dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
-			return;
-		}
-		w->mem = n;
-		w->capmem = cap;
-	}
-	struct dci_wmem m = { start, size, 0 };
-	w->mem[w->nmem++] = m;
-}
-
-/* Add the readable part of [start, start + size) (clipped to its region). */
-static void add_readable(struct dci_writer *w, uint64_t start, uint64_t size)
-{
-	const struct dc_region *r = dc_process_region_at(w->p, start);
-	if (!r || !r->contents)
-		return;
-	uint64_t left = r->size - (start - r->base);
-	add_range(w, start, size < left ? size : left);
-}
-
-static int wmem_cmp(const void *a, const void *b)
-{
-	const struct dci_wmem *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Sort, then merge overlapping or touching ranges of one region. */
-static void merge_ranges(struct dci_writer *w)
-{
-	if (!w->nmem)
-		return;
-	qsort(w->mem, w->nmem, sizeof(*w->mem), wmem_cmp);
-	size_t out = 0;
-	for (size_t i = 1; i < w->nmem; i++) {
-		struct dci_wmem *last = &w->mem[out];
-		uint64_t end = last->start + last->size;
-		const struct dc_region *r = dc_process_region_at(w->p, last->start);
-		bool same_region = r && w->mem[i].start - r->base < r->size;
-		if (w->mem[i].start <= end && same_region) {
-			uint64_t nend = w->mem[i].start + w->mem[i].size;
-			if (nend > end)
-				last->size = nend - last->start;
-		} else {
-			w->mem[++out] = w->mem[i];
-		}
-	}
-	w->nmem = out + 1;
-}
-
-static bool private_with(const struct dc_region *r, uint32_t protect)
-{
-	return r->state == DC_MEM_COMMIT && r->type == DC_MEM_PRIVATE &&
-	       (r->protect & 0xFFu) == protect;
-}
-
-/* The memory a non-full dump keeps, per MINIDUMP_TYPE (spec-notes §1.6). */
-static void select_partial_memory(struct dci_writer *w)
-{
-	const struct dc_process *p = w->p;
-	for (size_t i = 0; i < p->nthreads; i++) {
-		add_readable(w, p->threads[i].stack.base, p->threads[i].stack.size);
-		if (FLAG(w, DC_MiniDumpWithProcessThreadData))
-			add_readable(w, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE);
-	}
-	for (size_t i = 0; i < p->nmodules; i++) {
-		const struct dc_module *m = &p->modules[i];
-		for (size_t k = 0; FLAG(w, DC_MiniDumpWithDataSegs) && k < m->ndata_sections; k++)
-			add_readable(w, m->data_sections[k].base, m->data_sections[k].size);
-		for (size_t k = 0; FLAG(w, DC_MiniDumpWithCodeSegs) && k < m->ncode_sections; k++)
-			add_readable(w, m->code_sections[k].base, m->code_sections[k].size);
-		if (FLAG(w, DC_MiniDumpWithModuleHeaders))
-			add_readable(w, m->base, DC_MINIDUMP_PAGE_SIZE);
-	}
-	for (size_t i = 0; i < p->nregions; i++) {
-		const struct dc_region *r = &p->regions[i];
-		if ((FLAG(w, DC_MiniDumpWithPrivateReadWriteMemory) && private_with(r, DC_PAGE_READWRITE)) ||
-		    (FLAG(w, DC_MiniDumpWithPrivateWriteCopyMemory) && private_with(r, DC_PAGE_WRITECOPY)))
-			add_readable(w, r->base, r->size);
-	}
-	merge_ranges(w);
-}
-
-/* Full memory: every committed region; unreadable ones fail the dump unless
- * IgnoreInaccessibleMemory says to skip them. */
-static void select_full_memory(struct dci_writer *w)
-{
-	for (size_t i = 0; i < w->p->nregions && w->err == DC_OK; i++) {
-		const struct dc_region *r = &w->p->regions[i];
-		if (r->state != DC_MEM_COMMIT || (r->protect & DC_PAGE_GUARD) ||
-		    (r->protect & 0xFFu) == DC_PAGE_NOACCESS)
-			continue;
-		if (r->contents)
-			add_range(w, r->base, r->size);
-		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory))
-			dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_PARTIAL_COPY);
-	}
-}
-
-/* Bytes of [start, start + size) from the model (inside one region). */
-static const uint8_t *model_bytes(const struct dc_process *p, uint64_t start)
-{
-	const struct dc_region *r = dc_process_region_at(p, start);
-	return r && r->contents ? r->contents + (start - r->base) : NULL;
-}
-
 static void write_memory_list(struct dci_writer *w)
 {
-	for (size_t i = 0; i < w->nmem; i++)
-		w->mem[i].rva = dci_w_put(w, model_bytes(w->p, w->mem[i].start), w->mem[i].size);
+	for (size_t i = 0; i < w->nmem && w->err == DC_OK; i++) {
+		uint8_t *scratch = NULL;
+		const uint8_t *data = dci_w_range_data(w, i, &scratch);
+		w->mem[i].rva = dci_w_put(w, data, w->mem[i].size);
+		free(scratch);
+	}
 }
 
 static void write_memory_list_stream(struct dci_writer *w)
@@ -300,7 +189,10 @@ static void write_memory64(struct dci_writer *w)
 	dci_w_stream(w, DC_STREAM_MEMORY64_LIST, dci_w_put(w, b, size), size);
 	free(b);
 	for (size_t i = 0; i < w->nmem && w->err == DC_OK; i++) {
-		emit(w, w->pos, model_bytes(w->p, w->mem[i].start), w->mem[i].size);
+		uint8_t *scratch = NULL;
+		const uint8_t *data = w->sink ? dci_w_range_data(w, i, &scratch) : NULL;
+		emit(w, w->pos, data, w->mem[i].size);
+		free(scratch);
 		w->pos += w->mem[i].size;
 	}
 }
@@ -403,10 +295,7 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		res->hresult = DC_HRESULT_E_INVALIDARG;
 		return w.err;
 	}
-	if (req->dump_type & DC_MiniDumpWithFullMemory)
-		select_full_memory(&w);
-	else
-		select_partial_memory(&w);
+	dci_w_select_memory(&w);
 	/* Sizing pass (no sink): how many streams, where the Memory64 data goes
 	 * with a directory of none; the real pass shifts it by a multiple of 8. */
 	if (w.err == DC_OK)

@@ -53,6 +53,12 @@ void dci_st_loc(uint8_t *b, uint32_t off, uint64_t size, uint64_t rva);
 /* RVA of the bytes of target address `addr` in the dump's memory, or 0. */
 uint64_t dci_w_mem_rva(const struct dci_writer *w, uint64_t addr, uint64_t size);
 
+/* writer_memory.c: which memory the dump keeps (w->mem, sorted, merged),
+ * and the bytes of range `i` as the dump type shapes them (FilterMemory);
+ * *scratch is set when they had to be copied (free it). */
+void dci_w_select_memory(struct dci_writer *w);
+const uint8_t *dci_w_range_data(struct dci_writer *w, size_t i, uint8_t **scratch);
+
 /* writer_streams.c */
 void dci_w_system_info(struct dci_writer *w);
 void dci_w_threads(struct dci_writer *w);

@@ -6,9 +6,10 @@
 
 #define PAGE 0x1000u
 
-static void region(struct dc_process *p, uint64_t base, uint64_t size, uint32_t protect,
-		   uint32_t type, bool readable)
+static uint8_t *region(struct dc_process *p, uint64_t base, uint64_t size, uint32_t protect,
+		       uint32_t type, bool readable)
 {
+	uint8_t *c = NULL;
 	struct dc_region *r = dc_process_add_region(p);
 	r->base = base;
 	r->size = size;
@@ -18,11 +19,18 @@ static void region(struct dc_process *p, uint64_t base, uint64_t size, uint32_t 
 	r->protect = protect;
 	r->type = type;
 	if (readable) {
-		uint8_t *c = dc_process_copy(p, NULL, size);
+		c = dc_process_copy(p, NULL, size);
 		for (uint64_t i = 0; i < size; i++)
 			c[i] = (uint8_t)(base >> 12) ^ (uint8_t)i;
 		r->contents = c;
 	}
+	return c;
+}
+
+static void store64(uint8_t *b, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		b[k] = (uint8_t)(v >> (8 * k));
 }
 
 static void thread(struct dc_process *p, uint32_t id, uint64_t stack, const char *name)
@@ -118,7 +126,9 @@ void pb_process(struct dc_process *p)
 	module(p, 0x7FF800000000ull, "C:\\Windows\\System32\\ntdll.dll");
 	module(p, 0x7FF810000000ull, "C:\\Windows\\System32\\kernel32.dll");
 	/* regions sorted by base: stacks, heap, an unreadable page, images */
-	region(p, 0x100000, 2 * PAGE, DC_PAGE_READWRITE, DC_MEM_PRIVATE, true);
+	uint8_t *stack0 = region(p, 0x100000, 2 * PAGE, DC_PAGE_READWRITE, DC_MEM_PRIVATE, true);
+	store64(stack0 + PAGE + PB_STACK_CODE_PTR, 0x401234);  /* into app.exe */
+	store64(stack0 + PAGE + PB_STACK_HEAP_PTR, PB_HEAP_TARGET);
 	region(p, 0x110000, 2 * PAGE, DC_PAGE_READWRITE, DC_MEM_PRIVATE, true);
 	region(p, 0x120000, 2 * PAGE, DC_PAGE_READWRITE, DC_MEM_PRIVATE, true);
 	region(p, 0x200000, 4 * PAGE, DC_PAGE_READWRITE, DC_MEM_PRIVATE, true);

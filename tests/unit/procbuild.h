@@ -10,6 +10,12 @@
  * unloaded module, tokens and an exception on thread 2. */
 void pb_process(struct dc_process *p);
 
+/* Words of thread 0x1001's stack (offsets from its base): one points into
+ * app.exe, one into the heap region at 0x200000. */
+#define PB_STACK_CODE_PTR 0x10u
+#define PB_STACK_HEAP_PTR 0x18u
+#define PB_HEAP_TARGET 0x202000ull
+
 /* A growable in-memory dump file (the sink's ctx). */
 struct pb_buf {
 	uint8_t *data;

@@ -231,6 +231,74 @@ static void io_failure_at_every_offset(void **state)
 	dc_process_free(&p);
 }
 
+static uint64_t le64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | b[k];
+	return v;
+}
+
+/* The first thread's stack bytes as written in the dump. */
+static const uint8_t *stack_bytes(const struct pb_buf *out)
+{
+	uint32_t size, tl = find_stream(out, DC_STREAM_THREAD_LIST, &size);
+	const uint8_t *loc = out->data + tl + 4 + DC_OFF_MINIDUMP_THREAD_Stack +
+			     DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_Memory + DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_Rva;
+	return out->data + (loc[0] | loc[1] << 8 | loc[2] << 16 | (uint32_t)loc[3] << 24);
+}
+
+static void filter_memory_keeps_only_code_and_stack_pointers(void **state)
+{
+	(void)state;
+	struct dc_process p;
+	struct pb_buf plain, filtered;
+	struct dc_write_result res;
+	pb_process(&p);
+	assert_int_equal(write_dump(&p, 0, &plain, &res), DC_OK);
+	assert_int_equal(write_dump(&p, DC_MiniDumpFilterMemory, &filtered, &res), DC_OK);
+	const uint8_t *a = stack_bytes(&plain), *b = stack_bytes(&filtered);
+	assert_int_equal(le64(a + PB_STACK_CODE_PTR), 0x401234);
+	assert_int_equal(le64(b + PB_STACK_CODE_PTR), 0x401234);
+	assert_int_equal(le64(a + PB_STACK_HEAP_PTR), PB_HEAP_TARGET);
+	assert_int_equal(le64(b + PB_STACK_HEAP_PTR), 0);
+	assert_int_not_equal(le64(a + 0x20), 0);
+	assert_int_equal(le64(b + 0x20), 0);
+	pb_buf_free(&plain);
+	pb_buf_free(&filtered);
+	dc_process_free(&p);
+}
+
+/* True when the MemoryList holds [addr, addr + size). */
+static bool memory_list_has(const struct pb_buf *out, uint64_t addr, uint64_t size)
+{
+	uint32_t len, ml = find_stream(out, DC_STREAM_MEMORY_LIST, &len);
+	uint32_t n = out->data[ml] | out->data[ml + 1] << 8;
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *d = out->data + ml + 4 + i * DC_SIZE_MINIDUMP_MEMORY_DESCRIPTOR;
+		uint64_t start = le64(d), dsize = d[8] | d[9] << 8 | d[10] << 16 | (uint32_t)d[11] << 24;
+		if (start <= addr && addr + size <= start + dsize)
+			return true;
+	}
+	return false;
+}
+
+static void indirect_memory_follows_stack_pointers(void **state)
+{
+	(void)state;
+	struct dc_process p;
+	struct pb_buf plain, indirect;
+	struct dc_write_result res;
+	pb_process(&p);
+	assert_int_equal(write_dump(&p, 0, &plain, &res), DC_OK);
+	assert_int_equal(write_dump(&p, DC_MiniDumpWithIndirectlyReferencedMemory, &indirect, &res), DC_OK);
+	assert_false(memory_list_has(&plain, PB_HEAP_TARGET, 1));
+	assert_true(memory_list_has(&indirect, PB_HEAP_TARGET - 128, 256));
+	pb_buf_free(&plain);
+	pb_buf_free(&indirect);
+	dc_process_free(&p);
+}
+
 static void user_streams_are_written(void **state)
 {
 	(void)state;
@@ -265,6 +333,8 @@ int main(void)
 		cmocka_unit_test(filter_module_paths_keeps_file_names),
 		cmocka_unit_test(io_failure_at_every_offset),
 		cmocka_unit_test(user_streams_are_written),
+		cmocka_unit_test(filter_memory_keeps_only_code_and_stack_pointers),
+		cmocka_unit_test(indirect_memory_follows_stack_pointers),
 	};
 	return cmocka_run_group_tests_name("writer", tests, NULL, NULL);
 }

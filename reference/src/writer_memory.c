@@ -1,0 +1,233 @@
+/* The reference writer: which memory a dump keeps, and how FilterMemory
+ * shapes stack bytes. Choices the documentation leaves open are recorded
+ * as implementation-defined rules in spec/rules/writer.toml. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer.h"
+
+#define FLAG(w, f) (((w)->req->dump_type & (uint64_t)(f)) != 0)
+/* Bytes kept around each address a stack word points at (WithIndirectlyReferencedMemory). */
+#define INDIRECT_WINDOW 256u
+
+static void add_range(struct dci_writer *w, uint64_t start, uint64_t size)
+{
+	if (!size)
+		return;
+	if (w->nmem == w->capmem) {
+		size_t cap = w->capmem ? w->capmem * 2 : 64;
+		struct dci_wmem *n = realloc(w->mem, cap * sizeof(*n));
+		if (!n) {
+			dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+			return;
+		}
+		w->mem = n;
+		w->capmem = cap;
+	}
+	struct dci_wmem m = { start, size, 0 };
+	w->mem[w->nmem++] = m;
+}
+
+/* Add the readable part of [start, start + size) (clipped to its region). */
+static void add_readable(struct dci_writer *w, uint64_t start, uint64_t size)
+{
+	const struct dc_region *r = dc_process_region_at(w->p, start);
+	if (!r || !r->contents)
+		return;
+	uint64_t left = r->size - (start - r->base);
+	add_range(w, start, size < left ? size : left);
+}
+
+static int wmem_cmp(const void *a, const void *b)
+{
+	const struct dci_wmem *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort, then merge overlapping or touching ranges of one region. */
+static void merge_ranges(struct dci_writer *w)
+{
+	if (!w->nmem)
+		return;
+	qsort(w->mem, w->nmem, sizeof(*w->mem), wmem_cmp);
+	size_t out = 0;
+	for (size_t i = 1; i < w->nmem; i++) {
+		struct dci_wmem *last = &w->mem[out];
+		uint64_t end = last->start + last->size;
+		const struct dc_region *r = dc_process_region_at(w->p, last->start);
+		bool same_region = r && w->mem[i].start - r->base < r->size;
+		if (w->mem[i].start <= end && same_region) {
+			uint64_t nend = w->mem[i].start + w->mem[i].size;
+			if (nend > end)
+				last->size = nend - last->start;
+		} else {
+			w->mem[++out] = w->mem[i];
+		}
+	}
+	w->nmem = out + 1;
+}
+
+static bool private_with(const struct dc_region *r, uint32_t protect)
+{
+	return r->state == DC_MEM_COMMIT && r->type == DC_MEM_PRIVATE &&
+	       (r->protect & 0xFFu) == protect;
+}
+
+/* The memory a non-full dump keeps, per MINIDUMP_TYPE (spec-notes §1.6). */
+static void select_partial_memory(struct dci_writer *w)
+{
+	const struct dc_process *p = w->p;
+	for (size_t i = 0; i < p->nthreads; i++) {
+		add_readable(w, p->threads[i].stack.base, p->threads[i].stack.size);
+		if (FLAG(w, DC_MiniDumpWithProcessThreadData))
+			add_readable(w, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE);
+	}
+	for (size_t i = 0; i < p->nmodules; i++) {
+		const struct dc_module *m = &p->modules[i];
+		for (size_t k = 0; FLAG(w, DC_MiniDumpWithDataSegs) && k < m->ndata_sections; k++)
+			add_readable(w, m->data_sections[k].base, m->data_sections[k].size);
+		for (size_t k = 0; FLAG(w, DC_MiniDumpWithCodeSegs) && k < m->ncode_sections; k++)
+			add_readable(w, m->code_sections[k].base, m->code_sections[k].size);
+		if (FLAG(w, DC_MiniDumpWithModuleHeaders))
+			add_readable(w, m->base, DC_MINIDUMP_PAGE_SIZE);
+	}
+	for (size_t i = 0; i < p->nregions; i++) {
+		const struct dc_region *r = &p->regions[i];
+		if ((FLAG(w, DC_MiniDumpWithPrivateReadWriteMemory) && private_with(r, DC_PAGE_READWRITE)) ||
+		    (FLAG(w, DC_MiniDumpWithPrivateWriteCopyMemory) && private_with(r, DC_PAGE_WRITECOPY)))
+			add_readable(w, r->base, r->size);
+	}
+	merge_ranges(w);
+}
+
+/* Full memory: every committed region; unreadable ones fail the dump unless
+ * IgnoreInaccessibleMemory says to skip them. */
+static void select_full_memory(struct dci_writer *w)
+{
+	for (size_t i = 0; i < w->p->nregions && w->err == DC_OK; i++) {
+		const struct dc_region *r = &w->p->regions[i];
+		if (r->state != DC_MEM_COMMIT || (r->protect & DC_PAGE_GUARD) ||
+		    (r->protect & 0xFFu) == DC_PAGE_NOACCESS ||
+		    (FLAG(w, DC_MiniDumpFilterWriteCombinedMemory) && (r->protect & DC_PAGE_WRITECOMBINE)))
+			continue;
+		if (r->contents)
+			add_range(w, r->base, r->size);
+		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory))
+			dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_PARTIAL_COPY);
+	}
+}
+
+/* ---------------------------------------------------------------- stack words */
+
+static unsigned pointer_size(const struct dc_process *p)
+{
+	return p->arch == DC_ARCH_X86 ? 4u : 8u;
+}
+
+static uint64_t load_word(const uint8_t *b, unsigned size)
+{
+	uint64_t v = 0;
+	for (unsigned k = 0; k < size; k++)
+		v |= (uint64_t)b[k] << (8 * k);
+	return v;
+}
+
+/* True when `v` points into a module image or a thread stack: the words
+ * FilterMemory keeps, since a stack walk needs exactly those. */
+static bool points_to_code_or_stack(const struct dc_process *p, uint64_t v)
+{
+	for (size_t i = 0; i < p->nmodules; i++)
+		if (v >= p->modules[i].base && v - p->modules[i].base < p->modules[i].size)
+			return true;
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (v >= p->threads[i].stack.base && v - p->threads[i].stack.base < p->threads[i].stack.size)
+			return true;
+	return false;
+}
+
+/* WithIndirectlyReferencedMemory: a window around every private data
+ * address a stack word holds (not images, not stacks: those are kept or
+ * not by their own flags). */
+static void add_indirect(struct dci_writer *w)
+{
+	const struct dc_process *p = w->p;
+	unsigned ps = pointer_size(p);
+	for (size_t t = 0; t < p->nthreads && w->err == DC_OK; t++) {
+		const struct dc_range64 *s = &p->threads[t].stack;
+		const struct dc_region *r = dc_process_region_at(p, s->base);
+		if (!r || !r->contents)
+			continue;
+		const uint8_t *bytes = r->contents + (s->base - r->base);
+		for (uint64_t off = 0; off + ps <= s->size; off += ps) {
+			uint64_t v = load_word(bytes + off, ps);
+			const struct dc_region *target = dc_process_region_at(p, v);
+			if (!target || !target->contents || target->type == DC_MEM_IMAGE ||
+			    points_to_code_or_stack(p, v))
+				continue;
+			uint64_t start = v - target->base >= INDIRECT_WINDOW / 2 ? v - INDIRECT_WINDOW / 2
+										 : target->base;
+			add_readable(w, start, INDIRECT_WINDOW);
+		}
+	}
+}
+
+void dci_w_select_memory(struct dci_writer *w)
+{
+	if (FLAG(w, DC_MiniDumpWithFullMemory)) {
+		select_full_memory(w);
+		return;
+	}
+	if (FLAG(w, DC_MiniDumpWithIndirectlyReferencedMemory))
+		add_indirect(w);
+	select_partial_memory(w);
+}
+
+/* Bytes of [start, start + size) from the model (inside one region). */
+static const uint8_t *model_bytes(const struct dc_process *p, uint64_t start)
+{
+	const struct dc_region *r = dc_process_region_at(p, start);
+	return r && r->contents ? r->contents + (start - r->base) : NULL;
+}
+
+/* Zero the words of the stack parts of `copy` (range `m`) that FilterMemory drops. */
+static void filter_stacks(const struct dc_process *p, const struct dci_wmem *m, uint8_t *copy)
+{
+	unsigned ps = pointer_size(p);
+	for (size_t t = 0; t < p->nthreads; t++) {
+		const struct dc_range64 *s = &p->threads[t].stack;
+		uint64_t lo = s->base > m->start ? s->base : m->start;
+		uint64_t hi = s->base + s->size < m->start + m->size ? s->base + s->size : m->start + m->size;
+		for (uint64_t a = lo; a + ps <= hi; a += ps) {
+			uint8_t *word = copy + (a - m->start);
+			if (!points_to_code_or_stack(p, load_word(word, ps)))
+				memset(word, 0, ps);
+		}
+	}
+}
+
+static bool overlaps_stack(const struct dc_process *p, const struct dci_wmem *m)
+{
+	for (size_t t = 0; t < p->nthreads; t++) {
+		const struct dc_range64 *s = &p->threads[t].stack;
+		if (s->size && s->base < m->start + m->size && m->start < s->base + s->size)
+			return true;
+	}
+	return false;
+}
+
+const uint8_t *dci_w_range_data(struct dci_writer *w, size_t i, uint8_t **scratch)
+{
+	const struct dci_wmem *m = &w->mem[i];
+	const uint8_t *bytes = model_bytes(w->p, m->start);
+	*scratch = NULL;
+	if (!FLAG(w, DC_MiniDumpFilterMemory) || !bytes || !overlaps_stack(w->p, m))
+		return bytes;
+	*scratch = m->size <= SIZE_MAX ? malloc((size_t)m->size) : NULL;
+	if (!*scratch) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return NULL;
+	}
+	memcpy(*scratch, bytes, (size_t)m->size);
+	filter_stacks(w->p, m, *scratch);
+	return *scratch;
+}
