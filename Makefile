@@ -6,6 +6,8 @@
 #   make gen          regenerate reference/gen, the fuzz dictionary, SPEC.md
 #   make check-gen    fail if generated files drift from spec/
 #   make deps         install the Debian packages the project needs
+#   make abi-check    build the Windows ABI header for x64/x86 (mingw-w64), ARM64 (clang)
+#   make deps-cross   install the mingw-w64 cross compilers abi-check uses
 #   make VARIANT=release|debug|asan|cov|clang [all]
 
 VARIANT ?= debug
@@ -52,8 +54,10 @@ TARGET ?= fuzz_minidump_read
 SECONDS ?= 60
 
 DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm llvm-14 libcmocka-dev afl++ python3 valgrind
+CROSS_PACKAGES := gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
 
 .PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen deps deps-check clean \
+        abi-check deps-cross \
         build-variants unit-tests format
 
 all: cli tests replay
@@ -112,6 +116,19 @@ gen:
 
 check-gen:
 	$(PYTHON) tools/specgen.py --check
+
+# ---------------------------------------------------------------- Windows ABI
+
+# reference/include/dumpcheck/win/minidumpapiset.h built for Windows with each
+# installed mingw-w64 compiler (-std=c11 -Wall -Wextra -Werror, linked against
+# dbghelp: every _Static_assert pin holds with the real <windows.h>), and for
+# ARM64 with clang; then mingw's own <dbghelp.h> compared with spec/, printed
+# as a note. A missing compiler is skipped with a message.
+abi-check:
+	$(PYTHON) tools/abicheck.py --out build/abi
+
+deps-cross:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(CROSS_PACKAGES)"
 
 # ---------------------------------------------------------------- deps
 

@@ -29,6 +29,18 @@ REFS = ["none", "string", "utf8", "objinfo", "blob", "memory", "context",
 LEVELS = ["MUST", "SHOULD", "MAY"]
 PHASES = ["decode", "validate", "resolve", "limit", "protocol", "cross"]
 TAGS = set("DHNWIP")
+
+# In-memory ABI model ([[abi]], spec/README.md): the Windows targets, their
+# pointer width, the packing of the SDK's minidump structs, and the field types
+# an [[abi]] may use (besides CONTEXT, [[struct]] names and other [[abi]] names).
+ABI_ARCHES = ["x64", "x86", "arm64"]
+ABI_ARCH_MACRO = {"x64": "X64", "x86": "X86", "arm64": "ARM64"}
+ABI_ARCH_LABEL = {"x64": "x64", "x86": "x86", "arm64": "ARM64"}
+ABI_POINTER = {"x64": 8, "x86": 4, "arm64": 8}
+ABI_PACK = 4
+ABI_SCALARS = {"ULONG": 4, "ULONG32": 4, "DWORD": 4, "BOOL": 4, "HRESULT": 4, "ULONG64": 8}
+ABI_POINTERS = {"HANDLE", "PVOID", "PWCHAR", "PEXCEPTION_POINTERS", "PMINIDUMP_USER_STREAM",
+                "MINIDUMP_CALLBACK_ROUTINE"}
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
@@ -43,15 +55,17 @@ class Spec:
     structs: list = field(default_factory=list)
     streams: list = field(default_factory=list)
     contexts: list = field(default_factory=list)
+    abis: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     cases: list = field(default_factory=list)
+    abi_layouts: dict = field(default_factory=dict)  # (abi name, arch) -> AbiLayout, set by check()
 
 
 def load(spec_dir: Path = SPEC) -> Spec:
     spec = Spec()
     keys = {"constant": spec.constants, "enum": spec.enums,
             "struct": spec.structs, "stream": spec.streams,
-            "context": spec.contexts, "rule": spec.rules,
+            "context": spec.contexts, "abi": spec.abis, "rule": spec.rules,
             "case": spec.cases}
     for path in sorted(spec_dir.rglob("*.toml")):
         with path.open("rb") as fh:
@@ -168,6 +182,179 @@ def check(spec: Spec) -> None:
         for rid in case.get("fires", []) + case.get("quiet", []):
             if rid not in rules:
                 raise SpecError(f"case {case.get('id')}: unknown rule {rid}")
+    check_abis(spec, structs)
+
+
+# ---------------------------------------------------------------- in-memory ABI
+
+ABI_KEYS = {"name", "size_x64", "size_x86", "size_arm64", "tag", "tag_x86", "tag_arm64", "doc",
+            "fields", "union", "_file"}
+ABI_FIELD_KEYS = {"name", "x64", "x86", "arm64", "type", "doc", "union", "group"}
+
+
+@dataclass
+class AbiLayout:
+    size: int
+    align: int
+    offs: dict  # field name -> offset, for the fields present on the target
+
+
+def abi_declared(a: dict) -> list:
+    """Targets for which `a` gives its own numbers (x64 always)."""
+    return [arch for arch in ABI_ARCHES if arch == "x64" or f"size_{arch}" in a]
+
+
+def abi_targets(a: dict) -> list:
+    """Targets on which `a` exists: ARM64 shares x64's numbers unless declared."""
+    return [arch for arch in ABI_ARCHES if arch != "x86" or "size_x86" in a]
+
+
+def abi_source(a: dict, arch: str) -> str:
+    return arch if f"size_{arch}" in a or arch == "x64" else "x64"
+
+
+def abi_size(a: dict, arch: str) -> int:
+    return a[f"size_{abi_source(a, arch)}"]
+
+
+def abi_off(f: dict, a: dict, arch: str):
+    """Declared offset of field `f` on `arch`, or None when it does not exist there."""
+    src = abi_source(a, arch)
+    if src == "arm64":
+        return f.get("arm64", f.get("x64"))
+    return f.get(src)
+
+
+def abi_tag(a: dict, arch: str) -> str:
+    """Evidence for `arch`; ARM64 numbers taken over from x64 are inferred unless tagged."""
+    if arch == "x64":
+        return a["tag"]
+    default = a["tag"] if f"size_{arch}" in a or arch == "x86" else "I"
+    return a.get(f"tag_{arch}", default)
+
+
+def abi_context(spec: Spec, arch: str) -> dict:
+    for c in spec.contexts:
+        if c.get("abi") == arch:
+            return c
+    raise SpecError(f"no [[context]] with abi = \"{arch}\" for the CONTEXT field type")
+
+
+def abi_type(spec: Spec, t: str, arch: str, abis: dict, structs: dict) -> tuple[int, int]:
+    """(width, alignment) of an [[abi]] field type on `arch`, under 4-byte packing."""
+    if t in ABI_SCALARS:
+        return ABI_SCALARS[t], min(ABI_SCALARS[t], ABI_PACK)
+    if t in ABI_POINTERS:
+        return ABI_POINTER[arch], min(ABI_POINTER[arch], ABI_PACK)
+    if t == "CONTEXT":
+        c = abi_context(spec, arch)
+        # a declared (declspec) alignment is not reduced by #pragma pack in MSVC
+        return c["size"], c.get("align", ABI_PACK)
+    if t in abis:
+        if arch not in abi_targets(abis[t]):
+            raise SpecError(f"[[abi]] {t} is embedded on {arch} but has no {arch} layout")
+        lay = abi_layout(spec, abis[t], arch, abis, structs)
+        return lay.size, lay.align
+    if t in structs:
+        return structs[t]["size"], min(natural_align(structs[t], structs), ABI_PACK)
+    raise SpecError(f"[[abi]] field type '{t}' is unknown")
+
+
+def round_up(v: int, a: int) -> int:
+    return (v + a - 1) // a * a
+
+
+def abi_layout(spec: Spec, a: dict, arch: str, abis: dict, structs: dict) -> AbiLayout:
+    """Recompute `a`'s layout on `arch` from its field types, in declaration order."""
+    key = (a["name"], arch)
+    if key in spec.abi_layouts:
+        if spec.abi_layouts[key] is None:
+            raise SpecError(f"[[abi]] {a['name']} embeds itself")
+        return spec.abi_layouts[key]
+    spec.abi_layouts[key] = None  # in progress
+    fields = [f for f in a["fields"] if abi_off(f, a, arch) is not None]
+    offs, align, end = {}, 1, 0
+    if a.get("union"):
+        group_end = {}
+        for f in fields:
+            w, al = abi_type(spec, f["type"], arch, abis, structs)
+            off = round_up(group_end.get(f.get("group"), 0), al) if f.get("group") else 0
+            offs[f["name"]] = off
+            if f.get("group"):
+                group_end[f["group"]] = off + w
+            align, end = max(align, al), max(end, off + w)
+    else:
+        i = 0
+        while i < len(fields):
+            run = [fields[i]]
+            if fields[i].get("union"):  # consecutive union members share one offset
+                while i + len(run) < len(fields) and fields[i + len(run)].get("union"):
+                    run.append(fields[i + len(run)])
+            types = [abi_type(spec, f["type"], arch, abis, structs) for f in run]
+            al = max(t[1] for t in types)
+            off = round_up(end, al)
+            for f in run:
+                offs[f["name"]] = off
+            align, end = max(align, al), off + max(t[0] for t in types)
+            i += len(run)
+    lay = AbiLayout(round_up(end, align), align, offs)
+    spec.abi_layouts[key] = lay
+    return lay
+
+
+def check_abi_keys(a: dict) -> None:
+    need(a, "name", "size_x64", "tag", "doc", "fields")
+    if set(a) - ABI_KEYS:
+        raise SpecError(f"abi {a['name']}: unknown keys {sorted(set(a) - ABI_KEYS)}")
+    for arch in ABI_ARCHES:
+        if abi_tag(a, arch) not in TAGS:
+            raise SpecError(f"abi {a['name']}: bad tag for {arch}")
+    names = set()
+    for f in a["fields"]:
+        need(f, "name", "type")
+        where = f"abi {a['name']}.{f['name']}"
+        if set(f) - ABI_FIELD_KEYS:
+            raise SpecError(f"{where}: unknown keys {sorted(set(f) - ABI_FIELD_KEYS)}")
+        if f["name"] in names:
+            raise SpecError(f"abi {a['name']}: duplicate field {f['name']}")
+        names.add(f["name"])
+        if not any(arch in f for arch in ABI_ARCHES):
+            raise SpecError(f"{where}: no offset for any target")
+        for arch in ("x86", "arm64"):
+            if arch in f and f"size_{arch}" not in a:
+                raise SpecError(f"{where}: {arch} offset but the struct has no size_{arch}")
+        if "x64" in f and "size_x86" in a and "x86" not in f:
+            raise SpecError(f"{where}: x86 offset missing (the struct declares size_x86)")
+        if f.get("union") and a.get("union"):
+            raise SpecError(f"{where}: 'union' on a field of a union struct (use 'group')")
+        if f.get("group") and not a.get("union"):
+            raise SpecError(f"{where}: 'group' outside a union struct")
+
+
+def check_abis(spec: Spec, structs: dict) -> None:
+    abis = unique(spec.abis, "name", "abi")
+    for a in spec.abis:
+        check_abi_keys(a)
+    for a in spec.abis:
+        for arch in abi_targets(a):
+            lay = abi_layout(spec, a, arch, abis, structs)
+            fallback = abi_source(a, arch) != arch
+            hint = " (ARM64 differs from x64: declare size_arm64 and arm64 offsets)" if fallback else ""
+            for f in a["fields"]:
+                off = abi_off(f, a, arch)
+                if off is not None and off != lay.offs[f["name"]]:
+                    raise SpecError(f"abi {a['name']}.{f['name']} on {arch}: declared {off}, "
+                                    f"4-byte packing gives {lay.offs[f['name']]}{hint}")
+            if abi_size(a, arch) != lay.size:
+                raise SpecError(f"abi {a['name']} on {arch}: declared size {abi_size(a, arch)}, "
+                                f"4-byte packing gives {lay.size}{hint}")
+        s = structs.get(a["name"])
+        if s:  # an in-memory struct that is also a file struct must be the same bytes
+            disk = {f["name"]: f["off"] for f in s["fields"]}
+            for arch in abi_targets(a):
+                mem = spec.abi_layouts[(a["name"], arch)]
+                if mem.offs != disk or abi_size(a, arch) != s["size"]:
+                    raise SpecError(f"abi {a['name']} on {arch} differs from [[struct]] {a['name']}")
 
 
 def toposort(structs: list) -> list:
@@ -265,6 +452,7 @@ def gen_header(spec: Spec) -> str:
     for c in spec.contexts:
         out.append(f"#define DC_SIZE_{c['name']} {c['size']}u")
     out.append("")
+    out += gen_abi_header(spec)
     out.append(f"#define DC_STREAM_DESC_COUNT {len(spec.streams)}u")
     out.append(f"#define DC_CONTEXT_DESC_COUNT {len(spec.contexts)}u")
     out.append("")
@@ -276,6 +464,63 @@ def gen_header(spec: Spec) -> str:
     out.append("")
     out.append("#endif")
     return "\n".join(out) + "\n"
+
+
+ABI_TARGET_TESTS = [
+    ("arm64", "defined(_M_ARM64) || defined(__aarch64__)"),
+    ("x64", "defined(_M_X64) || defined(_M_AMD64) || defined(__x86_64__)"),
+    ("x86", "defined(_M_IX86) || defined(__i386__)"),
+]
+
+
+def gen_abi_header(spec: Spec) -> list:
+    """Per-target ABI macros, then the selectors for the target being compiled."""
+    out = ["/* In-memory ABI of MiniDumpWriteDump and its callbacks (spec/minidump/callbacks.toml):",
+           " * DC_ABI_SIZE_<S>_<T>, DC_ABI_ALIGN_<S>_<T>, DC_ABI_OFF_<S>_<F>_<T> for the Windows",
+           " * target T = X64, X86, ARM64. _X86 only where x86 is known; _ARM64 only where ARM64",
+           " * differs from x64 (the structs embedding a CONTEXT), elsewhere ARM64 uses _X64. */"]
+    for a in spec.abis:
+        for arch in abi_declared(a):
+            m, lay = ABI_ARCH_MACRO[arch], spec.abi_layouts[(a["name"], arch)]
+            out.append(f"#define DC_ABI_SIZE_{a['name']}_{m} {abi_size(a, arch)}u")
+            out.append(f"#define DC_ABI_ALIGN_{a['name']}_{m} {lay.align}u")
+        for f in a["fields"]:
+            for arch in abi_declared(a):
+                off = abi_off(f, a, arch)
+                if off is not None:
+                    out.append(f"#define DC_ABI_OFF_{a['name']}_{f['name']}_{ABI_ARCH_MACRO[arch]} {off}u")
+    out += ["",
+            "/* The target this translation unit is compiled for: ARM64 (_M_ARM64, __aarch64__), x64",
+            " * (_M_X64/_M_AMD64, __x86_64__; also ARM64EC, which defines _M_X64 and not _M_ARM64),",
+            " * x86 (_M_IX86, __i386__); any other compiler target by pointer width (UINTPTR_MAX):",
+            " * 64-bit gets the x64 layout, 32-bit the x86 one (Windows' layout, modelled with that",
+            " * target's fixed-width types). Exactly one DC_ABI_ARCH_* is defined. */"]
+    for i, (arch, test) in enumerate(ABI_TARGET_TESTS):
+        out.append(f"#{'if' if i == 0 else 'elif'} {test}")
+        out.append(f"#define DC_ABI_ARCH_{ABI_ARCH_MACRO[arch]} 1")
+    out += ["#elif UINTPTR_MAX > 0xFFFFFFFFu", "#define DC_ABI_ARCH_X64 1", "#else",
+            "#define DC_ABI_ARCH_X86 1", "#endif", "",
+            "/* Selectors: the numbers of that target. DC_ABI_SIZE_<S>, DC_ABI_ALIGN_<S>,",
+            " * DC_ABI_OFF_<S>_<F>; a struct or field unknown on the target has no selector. */"]
+    for i, (arch, _) in enumerate(ABI_TARGET_TESTS):
+        m = ABI_ARCH_MACRO[arch]
+        ctx = abi_context(spec, arch)
+        out.append(f"#{'if' if i == 0 else 'elif'} defined(DC_ABI_ARCH_{m})")
+        out.append(f"#define DC_ABI_ARCH_NAME \"{arch}\"")
+        out.append(f"#define DC_ABI_POINTER_SIZE {ABI_POINTER[arch]}u")
+        out.append(f"#define DC_ABI_CONTEXT_SIZE DC_SIZE_{ctx['name']}")
+        out.append(f"#define DC_ABI_CONTEXT_ALIGN {ctx.get('align', ABI_PACK)}u")
+        for a in spec.abis:
+            if arch not in abi_targets(a):
+                continue
+            src = ABI_ARCH_MACRO[abi_source(a, arch)]
+            out.append(f"#define DC_ABI_SIZE_{a['name']} DC_ABI_SIZE_{a['name']}_{src}")
+            out.append(f"#define DC_ABI_ALIGN_{a['name']} DC_ABI_ALIGN_{a['name']}_{src}")
+            for f in a["fields"]:
+                if abi_off(f, a, arch) is not None:
+                    out.append(f"#define DC_ABI_OFF_{a['name']}_{f['name']} DC_ABI_OFF_{a['name']}_{f['name']}_{src}")
+    out += ["#endif", ""]
+    return out
 
 
 # ---------------------------------------------------------------- C tables
@@ -518,10 +763,43 @@ def gen_markdown(spec: Spec) -> str:
     out += ["## CPU contexts", "", "| name | arch | size | ContextFlags at | arch flag |", "|---|---|---|---|---|"]
     for c in spec.contexts:
         out.append(f"| {c['name']} | {c['arch']} | {c['size']} | 0x{c['flags_off']:X} | 0x{c['arch_flag']:X} |")
+    out += gen_abi_markdown(spec)
     out += ["", "## Constants", "", "| name | value | tag | doc |", "|---|---|---|---|"]
     for c in spec.constants:
         out.append(f"| {c['name']} | 0x{c['value']:X} | {c['tag']} | {md_escape(c.get('doc', ''))} |")
     return "\n".join(out) + "\n"
+
+
+def md_off(v) -> str:
+    if v is None:
+        return "—"
+    return f"{v} (0x{v:X})" if v >= 256 else str(v)
+
+
+def gen_abi_markdown(spec: Spec) -> list:
+    out = ["", "## In-memory ABI (MiniDumpWriteDump)", "",
+           "Layouts a program sees in memory on each Windows target (not file layouts): 4-byte "
+           "packing, pointers and HANDLEs 8 bytes on x64/ARM64 and 4 on x86, the CONTEXT embedded "
+           "by value and, on x64/ARM64, 16-byte aligned (MSVC keeps its DECLSPEC_ALIGN(16) inside "
+           "packed structs). ARM64 equals x64 except where a CONTEXT is embedded. Macros: "
+           "`DC_ABI_SIZE_<S>_<T>`, `DC_ABI_ALIGN_<S>_<T>`, `DC_ABI_OFF_<S>_<F>_<T>` (T = X64, X86, "
+           "ARM64) and the selectors `DC_ABI_SIZE_<S>`, `DC_ABI_ALIGN_<S>`, `DC_ABI_OFF_<S>_<F>` "
+           "for the target being compiled. `union`: a member of the anonymous union; (group): "
+           "members of one anonymous struct inside the union.", ""]
+    for a in spec.abis:
+        targets = abi_targets(a)
+        sizes = ", ".join(f"{ABI_ARCH_LABEL[t]} {abi_size(a, t)} (align {spec.abi_layouts[(a['name'], t)].align})"
+                          for t in targets)
+        tags = ", ".join(f"{ABI_ARCH_LABEL[t]} {abi_tag(a, t)}" for t in targets)
+        out += [f"### {a['name']} — {sizes}{', union' if a.get('union') else ''} [{tags}]", "", a["doc"], "",
+                "| field | type | " + " | ".join(ABI_ARCH_LABEL[t] for t in ABI_ARCHES) + " | doc |",
+                "|---|---|" + "---|" * len(ABI_ARCHES) + "---|"]
+        for f in a["fields"]:
+            name = f["name"] + (" (union)" if f.get("union") else "") + (f" ({f['group']})" if f.get("group") else "")
+            offs = " | ".join(md_off(abi_off(f, a, t) if t in targets else None) for t in ABI_ARCHES)
+            out.append(f"| {name} | {f['type']} | {offs} | {md_escape(f.get('doc', ''))} |")
+        out.append("")
+    return out[:-1]
 
 
 # ---------------------------------------------------------------- main

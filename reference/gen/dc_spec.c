@@ -620,7 +620,8 @@ static const struct dc_enum_value v_processor_architecture[] = {
 	{ "MD_CPU_ARCHITECTURE_PPC64", 0x8002u },
 	{ "MD_CPU_ARCHITECTURE_ARM64_OLD", 0x8003u },
 	{ "MD_CPU_ARCHITECTURE_MIPS64", 0x8004u },
-	{ "MD_CPU_ARCHITECTURE_LOONGARCH64", 0x8005u },
+	{ "MD_CPU_ARCHITECTURE_RISCV", 0x8005u },
+	{ "MD_CPU_ARCHITECTURE_RISCV64", 0x8006u },
 	{ "PROCESSOR_ARCHITECTURE_UNKNOWN", 0xFFFFu },
 };
 static const struct dc_enum_value v_platform_id[] = {
@@ -867,7 +868,7 @@ static const struct dc_enum_value v_minidump_type[] = {
 
 const struct dc_enum_desc dc_enum_descs[DC_E_COUNT] = {
 	{ "stream_type", 0u, 70u, v_stream_type },
-	{ "processor_architecture", 0u, 21u, v_processor_architecture },
+	{ "processor_architecture", 0u, 22u, v_processor_architecture },
 	{ "platform_id", 0u, 13u, v_platform_id },
 	{ "product_type", 0u, 3u, v_product_type },
 	{ "suite_mask", 1u, 16u, v_suite_mask },
@@ -1006,6 +1007,7 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "limit.work", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "Validation finished within the reader's work budget (steps); the rest of the dump was not examined." },
 	{ "limit.diagnostics", DC_LEVEL_MAY, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "More findings than the diagnostics budget; the rest were counted but not recorded." },
 	{ "limit.memory", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "Validation needed more memory than the reader's allocation budget (never more than the input size); a check was skipped." },
+	{ "limit.string", DC_LEVEL_MAY, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "A string is longer than the reader's string budget; only its first bytes were checked." },
 	{ "threadlist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'N', 17u, "Wine dbghelp tests on Windows (native: exactly 4 + 48N)", "ThreadListStream DataSize is at least 4 + 48 x NumberOfThreads." },
 	{ "threadexlist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'I', 18u, "inferred from MSDoc minidump_thread_ex_list", "ThreadExListStream DataSize is at least 4 + 64 x NumberOfThreads." },
 	{ "modulelist.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 19u, "Breakpad minidump_format.h", "ModuleListStream DataSize is at least 4 + 108 x NumberOfModules." },
@@ -1019,7 +1021,7 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "exception.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 24u, "MSDoc minidump_exception_stream", "ExceptionStream DataSize is at least 168." },
 	{ "exception.parameters", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'D', 24u, "MSDoc minidump_exception", "ExceptionRecord.NumberParameters is at most EXCEPTION_MAXIMUM_PARAMETERS (15)." },
 	{ "exception.thread_known", DC_LEVEL_MUST, DC_PHASE_RESOLVE, 0u, 'I', 25u, "inferred", "ExceptionStream.ThreadId names a thread of ThreadListStream (when there is one)." },
-	{ "exception.flags", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'D', 26u, "MSDoc minidump_exception; Wine tests (Win11 software-originate bit)", "ExceptionFlags is 0 or EXCEPTION_NONCONTINUABLE, optionally with EXCEPTION_SOFTWARE_ORIGINATE." },
+	{ "exception.flags", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'D', 26u, "MSDoc minidump_exception; Wine tests (Win11 software-originate bit)", "On Windows platforms, ExceptionFlags is 0 or EXCEPTION_NONCONTINUABLE, optionally with EXCEPTION_SOFTWARE_ORIGINATE (Breakpad and Crashpad keep si_code or the Mach code there on other platforms)." },
 	{ "exception.without_request", DC_LEVEL_SHOULD, DC_PHASE_CROSS, 0u, 'N', 44u, "Wine dbghelp tests on Windows", "A dump written without ExceptionParam has no ExceptionStream." },
 	{ "systeminfo.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 27u, "MSDoc minidump_system_info", "SystemInfoStream DataSize is at least 56." },
 	{ "systeminfo.csd_string", DC_LEVEL_MUST, DC_PHASE_RESOLVE, 0u, 'D', 27u, "MSDoc minidump_system_info", "SystemInfo.CSDVersionRva points to a valid MINIDUMP_STRING (an empty one when there is no service pack)." },
@@ -1028,7 +1030,7 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "miscinfo.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'H', 29u, "SDK headers; Breakpad minidump_format.h", "MiscInfo.SizeOfInfo is 24, 44, 232, 832, 1364 (or a larger future size) and at most the stream DataSize." },
 	{ "miscinfo.flag_beyond_size", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'P', 30u, "Breakpad; MSDoc minidump_misc_info", "MiscInfo.Flags1 sets no validity bit for a field that lies beyond SizeOfInfo." },
 	{ "miscinfo.unknown_flags", DC_LEVEL_MAY, DC_PHASE_VALIDATE, 1u, 'H', 31u, "SDK headers", "MiscInfo.Flags1 has bits this suite does not know (0x8, above 0x200); readers ignore them." },
-	{ "handledata.header_size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 32u, "MSDoc minidump_handle_data_stream", "HandleData.SizeOfHeader is at least 16." },
+	{ "handledata.header_size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 32u, "MSDoc minidump_handle_data_stream", "HandleData.SizeOfHeader is at least 16 and within the stream's DataSize." },
 	{ "handledata.descriptor_size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 32u, "MSDoc minidump_handle_data_stream", "HandleData.SizeOfDescriptor is at least 32 (32 or 40 known); larger sizes are indexed by stride." },
 	{ "handledata.reserved", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'D', 32u, "MSDoc minidump_handle_data_stream", "HandleData.Reserved is 0." },
 	{ "handledata.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 32u, "MSDoc minidump_handle_data_stream", "HandleData SizeOfHeader + NumberOfDescriptors x SizeOfDescriptor fits in DataSize." },
@@ -1044,14 +1046,19 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "cv.signature", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'P', 40u, "Breakpad, rust-minidump", "A CodeView record of 4 bytes or more starts with RSDS, NB10, BpEL, NB09 or NB11." },
 	{ "cv.pdb70_size", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'P', 40u, "Breakpad CV_INFO_PDB70", "An RSDS CodeView record is at least 25 bytes and its PDB name is NUL-terminated inside the record." },
 	{ "misc.record_length", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'D', 0u, "IMAGE_DEBUG_MISC", "An IMAGE_DEBUG_MISC record is at least 12 bytes and its Length does not exceed MiscRecord.DataSize." },
-	{ "context.size", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'N', 41u, "Wine dbghelp tests on Windows", "A thread's context DataSize is at least the CONTEXT size of SystemInfo.ProcessorArchitecture (x86 716, AMD64 1232, ARM64 912)." },
+	{ "context.size", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'N', 41u, "Wine dbghelp tests on Windows", "A thread's context, when present (a {0, 0} location means ThreadWriteContext was cleared), is at least the CONTEXT size of SystemInfo.ProcessorArchitecture (x86 716, AMD64 1232, ARM64 912)." },
 	{ "context.flags_arch", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'P', 41u, "rust-minidump, Breakpad context flags", "A context's ContextFlags carries the architecture bit of SystemInfo.ProcessorArchitecture." },
 	{ "flags.full_memory_list", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'W', 42u, "Wine minidump.c; MSDoc minidump_type", "A dump whose Flags have WithFullMemory has a Memory64ListStream and no MemoryListStream." },
-	{ "flags.requested_streams", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'N', 43u, "MSDoc minidump_type; Wine dbghelp tests", "Flags WithThreadInfo, WithTokenInformation, WithUnloadedModules, WithFullMemoryInfo, WithHandleData each bring their stream." },
+	{ "flags.requested_streams", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'N', 43u, "MSDoc minidump_type; Wine dbghelp tests", "Flags WithThreadInfo, WithTokenInformation, WithFullMemoryInfo, WithHandleData each bring their stream (not WithUnloadedModules: dbghelp omits an empty UnloadedModuleList, as in LLDB's Windows sigsegv.dmp)." },
 	{ "memoryinfo.values", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'D', 0u, "MSDoc minidump_memory_info", "MemoryInfo State is COMMIT, RESERVE or FREE and Type is 0, PRIVATE, MAPPED or IMAGE." },
 	{ "processvm.revision", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'H', 0u, "Wine minidumpapiset.h", "ProcessVmCounters.Revision is 1 or 2 (the layouts this suite knows)." },
 	{ "token.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'H', 0u, "Wine minidumpapiset.h", "TokenStream: TokenListSize and ListHeaderSize fit in DataSize and every element's TokenSize stays inside the list." },
 	{ "functiontable.size", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 0u, "MSDoc minidump_function_table_stream", "FunctionTable: every descriptor, native descriptor, EntryCount entries and padding fit in DataSize." },
+	{ "writer.failed_dump_has_no_header", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer (MSDoc only says the output is invalid)", "A failed or cancelled dump is left without a header: the header is written last, so a partial file fails header.signature." },
+	{ "writer.full_memory_regions", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; MSDoc minidump_type WithFullMemory, IgnoreInaccessibleMemory", "WithFullMemory writes every committed region that is neither PAGE_NOACCESS nor PAGE_GUARD (nor PAGE_WRITECOMBINE with FilterWriteCombinedMemory); an unreadable one fails the dump with HRESULT_FROM_WIN32(ERROR_PARTIAL_COPY) unless IgnoreInaccessibleMemory." },
+	{ "writer.filter_memory", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; MSDoc minidump_type FilterMemory", "FilterMemory keeps only the pointer-sized stack words that point into a module image or a thread stack; the others are written as zero." },
+	{ "writer.indirect_memory", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; MSDoc minidump_type WithIndirectlyReferencedMemory", "WithIndirectlyReferencedMemory adds the 256 bytes around each address of private, non-stack data that a stack word holds." },
+	{ "writer.model_no_op_flags", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer", "WithoutAuxiliaryState, WithFullAuxiliaryState, WithAvxXStateContext, WithIptTrace, WithMemoryCompressed, ScanInaccessiblePartialPages and NoIgnoreInaccessibleMemory change nothing in a dump of a process model: it has no auxiliary providers, no state beyond its context bytes, no trace, no compression." },
 };
 
 const struct dc_context_desc dc_context_descs[DC_CONTEXT_DESC_COUNT] = {

@@ -134,8 +134,8 @@ static unsigned stream_align(const struct dc_stream_desc *sd)
 		align = dc_struct_descs[sd->header].align;
 	if (sd->entry != DC_S_NONE && dc_struct_descs[sd->entry].align > align)
 		align = dc_struct_descs[sd->entry].align;
-	if (sd->shape == DC_SHAPE_LIST32 && align < 4)
-		align = 4; /* the u32 count */
+	if (sd->shape == DC_SHAPE_LIST32)
+		return 4; /* the u32 count; entries then sit at +4, wherever that lands */
 	return align;
 }
 
@@ -243,7 +243,8 @@ void dci_check_directory(struct dci_md *m)
 			continue;
 		}
 		bool inside = (uint64_t)rva + size <= m->file.len;
-		if (inside && type != DC_STREAM_MEMORY64_LIST && (uint64_t)rva + size > m->max_stream_end)
+		if (inside && size && type != DC_STREAM_MEMORY64_LIST &&
+		    (uint64_t)rva + size > m->max_stream_end)
 			m->max_stream_end = (uint64_t)rva + size;
 		if (items)
 			items[n++] = i;
@@ -251,7 +252,8 @@ void dci_check_directory(struct dci_md *m)
 	if (unused)
 		dci_diag(m, DC_RULE_DIRECTORY_UNUSED_ENTRIES, m->dir_rva,
 			 "%zu of %u directory entries are UnusedStream", unused, m->nstreams);
-	if (items) {
+	/* two sorts of n indices: charge n log n each */
+	if (items && dci_step(m, 2 * n * (uint64_t)(64 - __builtin_clzll(n | 1)))) {
 		check_overlaps(m, items, n);
 		check_duplicates(m, items, n);
 	}

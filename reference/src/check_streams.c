@@ -58,6 +58,8 @@ static void gather_thread_ids(struct dci_md *m, const struct dci_cur *tl)
 	uint64_t first = tl->len == 8 + (uint64_t)count * DC_SIZE_MINIDUMP_THREAD ? 8 : 4;
 	uint64_t fit = tl->len >= first ? (tl->len - first) / DC_SIZE_MINIDUMP_THREAD : 0;
 	uint64_t n = count < fit ? count : fit;
+	if (n > m->opts->limits.max_entries)
+		return; /* walk_entries reports limit.entries; ids unknown, no judging */
 	m->has_thread_list = true;
 	if (!n || !dci_step(m, n))
 		return;
@@ -77,11 +79,16 @@ void dci_gather_facts(struct dci_md *m)
 {
 	struct dci_cur c;
 	uint16_t arch;
+	uint32_t platform;
+	m->windows_platform = true; /* without SystemInfo, judge as Windows */
 	if (find_stream(m, DC_STREAM_SYSTEM_INFO, &c) &&
 	    dci_at_u16(&c, DC_OFF_MINIDUMP_SYSTEM_INFO_ProcessorArchitecture, &arch)) {
 		m->has_arch = true;
 		m->context = context_for(arch);
 	}
+	if (find_stream(m, DC_STREAM_SYSTEM_INFO, &c) &&
+	    dci_at_u32(&c, DC_OFF_MINIDUMP_SYSTEM_INFO_PlatformId, &platform))
+		m->windows_platform = platform <= DC_VER_PLATFORM_WIN32_CE;
 	if (find_stream(m, DC_STREAM_THREAD_LIST, &c))
 		gather_thread_ids(m, &c);
 }
@@ -91,7 +98,9 @@ void dci_gather_facts(struct dci_md *m)
 /* Breakpad writes its own ARM layouts, flagged by bits Windows never sets. */
 static bool breakpad_layout(const struct dc_context_desc *cd, uint32_t flags)
 {
-	return (cd->arch == DC_PROCESSOR_ARCHITECTURE_ARM && (flags & DC_MD_CONTEXT_ARM)) ||
+	return (cd->arch == DC_PROCESSOR_ARCHITECTURE_ARM &&
+		((flags & DC_MD_CONTEXT_ARM) ||
+		 ((flags & DC_MD_CONTEXT_CPU_MASK) == 0 && (flags & DC_MD_CONTEXT_ARM_OLD)))) ||
 	       (cd->arch == DC_PROCESSOR_ARCHITECTURE_ARM64 && (flags & DC_MD_CONTEXT_ARM64_OLD));
 }
 
@@ -222,7 +231,7 @@ static void report_overlaps(struct dci_md *m)
 		if (range_of(o, k, &r))
 			idx[n++] = (uint32_t)k;
 	}
-	if (o->unsorted)
+	if (o->unsorted && dci_step(m, n * (uint64_t)(64 - __builtin_clzll(n | 1))))
 		qsort_r(idx, n, sizeof(*idx), by_start, &m->overlap);
 	struct dci_range widest = { 0, 0, 0 }, cur;
 	for (size_t i = 0; i < n && !m->stop; i++) {
@@ -277,7 +286,8 @@ static void check_exception(struct dci_md *m, const struct dci_cur *c)
 	    nparams > EXCEPTION_MAXIMUM_PARAMETERS)
 		dci_diag(m, DC_RULE_EXCEPTION_PARAMETERS, c->base + rec +
 			 DC_OFF_MINIDUMP_EXCEPTION_NumberParameters, "NumberParameters %u", nparams);
-	if (at32(c, rec + DC_OFF_MINIDUMP_EXCEPTION_ExceptionFlags, &flags) &&
+	/* Breakpad and Crashpad keep si_code or the Mach code here off Windows */
+	if (m->windows_platform && at32(c, rec + DC_OFF_MINIDUMP_EXCEPTION_ExceptionFlags, &flags) &&
 	    (flags & ~(uint32_t)(DC_EXCEPTION_NONCONTINUABLE | DC_EXCEPTION_SOFTWARE_ORIGINATE)))
 		dci_diag(m, DC_RULE_EXCEPTION_FLAGS, c->base + rec + DC_OFF_MINIDUMP_EXCEPTION_ExceptionFlags,
 			 "ExceptionFlags 0x%08X", flags);
@@ -314,16 +324,17 @@ static uint32_t known_flags(uint16_t enum_id)
 
 static void check_misc_info(struct dci_md *m, const struct dci_cur *c)
 {
-	uint32_t flags;
-	if (!at32(c, DC_OFF_MINIDUMP_MISC_INFO_N_Flags1, &flags))
+	uint32_t flags, size;
+	if (!at32(c, DC_OFF_MINIDUMP_MISC_INFO_N_Flags1, &flags) ||
+	    !at32(c, DC_OFF_MINIDUMP_MISC_INFO_N_SizeOfInfo, &size))
 		return;
+	/* judged against SizeOfInfo: a stream shorter than that is miscinfo.size's */
 	const struct dc_struct_desc *s = &dc_struct_descs[DC_S_MINIDUMP_MISC_INFO_N];
 	for (uint16_t i = 0; i < s->nfields; i++) {
 		const struct dc_field_desc *f = &s->fields[i];
-		if ((flags & f->flag) && !dci_cur_has(c, f->off, dc_field_width(f))) {
+		if ((flags & f->flag) && f->off + dc_field_width(f) > size) {
 			dci_diag(m, DC_RULE_MISCINFO_FLAG_BEYOND_SIZE, c->base + DC_OFF_MINIDUMP_MISC_INFO_N_Flags1,
-				 "Flags1 bit 0x%X set, %s lies beyond SizeOfInfo %llu", f->flag, f->name,
-				 (unsigned long long)c->len);
+				 "Flags1 bit 0x%X set, %s lies beyond SizeOfInfo %u", f->flag, f->name, size);
 			break;
 		}
 	}
@@ -426,7 +437,6 @@ static const struct {
 } flag_streams[] = {
 	{ DC_MiniDumpWithThreadInfo, DC_STREAM_THREAD_INFO_LIST },
 	{ DC_MiniDumpWithTokenInformation, DC_STREAM_TOKEN },
-	{ DC_MiniDumpWithUnloadedModules, DC_STREAM_UNLOADED_MODULE_LIST },
 	{ DC_MiniDumpWithFullMemoryInfo, DC_STREAM_MEMORY_INFO_LIST },
 	{ DC_MiniDumpWithHandleData, DC_STREAM_HANDLE_DATA },
 };

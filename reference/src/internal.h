@@ -15,19 +15,6 @@
 #define DCI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define DCI_PRINTF(a, b)
-/* Decode `nchars` UTF-16LE units at `src` into NUL-terminated UTF-8 in
- * `dst[0..cap)`, truncating; unpaired surrogates become U+FFFD. Returns the
- * UTF-8 length written. */
-size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t cap);
-
-/* True when `nchars` UTF-16LE units at `src` contain no unpaired surrogate. */
-bool dci_utf16_valid(const uint8_t *src, uint64_t nchars);
-
-/* Encode UTF-8 `s[0..len)` as UTF-16LE units at `dst` (room for `len`
- * units: never more units than bytes); invalid sequences become U+FFFD.
- * Returns the number of units written. */
-size_t dci_utf8_to_utf16(const char *s, size_t len, uint8_t *dst);
-
 #endif
 
 /* Append one finding to `d`; returns DC_E_NOMEM only when recording failed. */

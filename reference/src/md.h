@@ -42,6 +42,7 @@ struct dci_md {
 	/* facts gathered before the walk */
 	const struct dc_context_desc *context; /* for SystemInfo's architecture */
 	bool has_arch;
+	bool windows_platform; /* SystemInfo.PlatformId is a Windows one (or absent) */
 	uint32_t *thread_ids; /* sorted ThreadList ids */
 	size_t nthread_ids;
 	bool has_thread_list;
@@ -76,6 +77,9 @@ void dci_free(struct dci_md *m, void *p, uint64_t n);
 void dci_walk_streams(struct dci_md *m);
 void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
 		     const struct dc_stream_desc *sd);
+
+/* Show a structure to the visitor only: no checks, no work charged. */
+void dci_show_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label);
 
 /* refs.c: follow what a field points at */
 void dci_follow_ref(struct dci_md *m, const struct dc_field_desc *fd, const struct dci_cur *c,

@@ -67,6 +67,23 @@ static void text_prefix(struct printer *p, const char *label)
 		fprintf(p->out, "[%" PRIu64 "] ", p->index[p->depth]++);
 }
 
+/* Text mode writes text from the dump, never raw: control bytes, DEL and
+ * C1 controls (which terminals obey) are shown as \xNN. */
+static void text_escaped(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] < 0xA0) {
+			fprintf(out, "\\x%02X", (unsigned char)s[++i]);
+		} else if (ch < 0x20 || ch == 0x7F || ch == '"' || ch == '\\') {
+			fprintf(out, "\\x%02X", ch);
+		} else {
+			fputc(ch, out);
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- values */
 
 static uint64_t scalar(const struct dc_field_desc *fd, const uint8_t *b)
@@ -180,6 +197,8 @@ static void json_field(struct printer *p, const struct dc_field_desc *fd, const 
 			fputc(',', p->out);
 		if (fd->type == DC_FT_GUID)
 			print_guid(p->out, b + k * w, true);
+		else if (fd->type == DC_FT_I32)
+			fprintf(p->out, "%" PRId32, (int32_t)scalar(fd, b + k * w));
 		else
 			fprintf(p->out, "%" PRIu64, scalar(fd, b + k * w));
 	}
@@ -199,7 +218,7 @@ static void text_field(struct printer *p, const struct dc_field_desc *fd, const 
 	if (is_text(fd)) {
 		size_t n = inline_text(fd, b, buf, sizeof(buf));
 		fputc('"', p->out);
-		fwrite(buf, 1, n, p->out);
+		text_escaped(p->out, buf, n);
 		fputs("\"\n", p->out);
 		return;
 	}
@@ -209,6 +228,8 @@ static void text_field(struct printer *p, const struct dc_field_desc *fd, const 
 			fputc(' ', p->out);
 		if (fd->type == DC_FT_GUID)
 			print_guid(p->out, b + k * w, false);
+		else if (fd->type == DC_FT_I32)
+			fprintf(p->out, "%" PRId32, (int32_t)scalar(fd, b + k * w));
 		else
 			text_scalar(p->out, fd, scalar(fd, b + k * w));
 	}
@@ -314,13 +335,7 @@ static void on_text(void *ctx, const char *label, const char *utf8, size_t len, 
 	}
 	indent(p);
 	fprintf(p->out, "%s%s @0x%" PRIX64 ": \"", label, strcmp(label, "text") ? ".text" : "", offset);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)utf8[i];
-		if (ch < 0x20 || ch == '"' || ch == '\\')
-			fprintf(p->out, "\\x%02X", ch);
-		else
-			fputc(ch, p->out);
-	}
+	text_escaped(p->out, utf8, len);
 	fputs("\"\n", p->out);
 }
 
@@ -358,6 +373,28 @@ static void print_findings(struct printer *p, const struct dc_diags *d)
 	}
 }
 
+/* Findings counted beyond the recording limits, per rule. */
+static void print_unrecorded(struct printer *p, const struct dc_diags *d)
+{
+	bool first = true;
+	for (unsigned r = 0; r < DC_RULE_COUNT; r++) {
+		size_t recorded = 0;
+		for (size_t i = 0; i < d->count; i++)
+			recorded += d->items[i].rule == r;
+		if (d->per_rule[r] <= recorded)
+			continue;
+		size_t more = d->per_rule[r] - recorded;
+		if (p->json) {
+			fputs(first ? "" : ",", p->out);
+			dc_json_string(p->out, dc_rule_descs[r].id, strlen(dc_rule_descs[r].id));
+			fprintf(p->out, ":%zu", more);
+		} else {
+			fprintf(p->out, "finding: ... and %zu more %s\n", more, dc_rule_descs[r].id);
+		}
+		first = false;
+	}
+}
+
 enum dc_err dc_minidump_print(FILE *out, const char *path, const uint8_t *data, uint64_t size,
 			      int json, const struct dc_validate_opts *opts, struct dc_diags *diags)
 {
@@ -376,15 +413,19 @@ enum dc_err dc_minidump_print(FILE *out, const char *path, const uint8_t *data, 
 		dc_json_string(out, path, strlen(path));
 		fprintf(out, ",\"size\":%" PRIu64, size);
 	} else {
-		fprintf(out, "%s: %" PRIu64 " bytes\n", path, size);
+		text_escaped(out, path, strlen(path));
+		fprintf(out, ": %" PRIu64 " bytes\n", size);
 	}
 	enum dc_err err = dc_minidump_validate(data, size, opts, &vis, diags);
 	if (p.json) {
 		fprintf(out, ",\"verdict\":\"%s\",\"findings\":[", dc_verdict_name(dc_diags_verdict(diags)));
 		print_findings(&p, diags);
-		fputs("]}\n", out);
+		fputs("],\"unrecorded\":{", out);
+		print_unrecorded(&p, diags);
+		fputs("}}\n", out);
 	} else {
 		print_findings(&p, diags);
+		print_unrecorded(&p, diags);
 		fprintf(out, "verdict: %s\n", dc_verdict_name(dc_diags_verdict(diags)));
 	}
 	return err != DC_OK ? err : ferror(out) ? DC_E_IO : DC_OK;

@@ -41,19 +41,28 @@ static void follow_string(struct dci_md *m, const char *label, uint64_t rva, uin
 		dci_diag(m, DC_RULE_LAYOUT_RVA_ALIGNMENT, at, "%s: string RVA 0x%llX", label,
 			 (unsigned long long)rva);
 	uint64_t nchars = len / 2;
-	if (len > m->opts->limits.max_string_bytes)
-		nchars = m->opts->limits.max_string_bytes / 2;
-	if (!dci_step(m, 1 + nchars / 64))
-		return;
 	const uint8_t *text = m->file.p + rva + 4;
+	if (len > m->opts->limits.max_string_bytes) {
+		dci_diag(m, DC_RULE_LIMIT_STRING, rva, "%s: string of %u bytes checked up to %llu", label,
+			 len, (unsigned long long)m->opts->limits.max_string_bytes);
+		nchars = m->opts->limits.max_string_bytes / 2;
+		/* never cut a surrogate pair in two: that would read as unpaired */
+		if (nchars && dci_le16(text + 2 * (nchars - 1)) >= 0xD800 &&
+		    dci_le16(text + 2 * (nchars - 1)) < 0xDC00)
+			nchars--;
+	}
+	if (!dci_step(m, 1 + nchars / 8))
+		return;
 	uint16_t nul = 1;
 	if (!dci_at_u16(&m->file, rva + 4 + len, &nul) || nul != 0)
 		dci_diag(m, DC_RULE_STRING_TRAILING_NUL, rva, "%s: string of %u bytes has no trailing NUL",
 			 label, len);
 	if (!dci_utf16_valid(text, nchars))
 		dci_diag(m, DC_RULE_STRING_UTF16_VALID, rva, "%s: unpaired surrogate", label);
-	size_t n = dci_utf16_to_utf8(text, nchars, m->text, sizeof(m->text));
-	VIS(m, text, label, m->text, n, rva);
+	if (m->vis) {
+		size_t n = dci_utf16_to_utf8(text, nchars, m->text, sizeof(m->text));
+		VIS(m, text, label, m->text, n, rva);
+	}
 }
 
 /* Crashpad's UTF-8 string: u32 length, bytes, NUL. */
@@ -81,7 +90,7 @@ static void check_cv(struct dci_md *m, const struct dci_cur *cv)
 		dci_diag(m, DC_RULE_CV_SIGNATURE, cv->base, "CodeView signature 0x%08X", sig);
 		return;
 	}
-	if (sig != CV_RSDS)
+	if (sig != CV_RSDS || !dci_step(m, 1 + cv->len / 16))
 		return;
 	if (cv->len < CV_MIN_RSDS || !memchr(cv->p + DC_SIZE_CV_INFO_PDB70, 0,
 					     (size_t)(cv->len - DC_SIZE_CV_INFO_PDB70)))
@@ -106,7 +115,7 @@ static void show_record(struct dci_md *m, const struct dci_cur *rec, uint16_t si
 	uint32_t size = dc_struct_descs[sid].size;
 	if (rec->len < size)
 		return;
-	dci_walk_struct(m, sid, rec, label, NULL);
+	dci_show_struct(m, sid, rec, label);
 	const uint8_t *name = rec->p + size;
 	size_t max = (size_t)(rec->len - size), n = 0;
 	while (n < max && n < sizeof(m->text) - 1 && name[n])
@@ -155,7 +164,7 @@ static void follow_location(struct dci_md *m, const struct dc_field_desc *fd,
 	if (m->vis && fd->ref == DC_REF_CV)
 		show_cv(m, &blob, "CodeView");
 	else if (m->vis && fd->ref == DC_REF_MISC && blob.len >= DC_SIZE_IMAGE_DEBUG_MISC)
-		dci_walk_struct(m, DC_S_IMAGE_DEBUG_MISC, &blob, "Misc", NULL);
+		dci_show_struct(m, DC_S_IMAGE_DEBUG_MISC, &blob, "Misc");
 }
 
 /* One object-information node at `rva`; false (and a finding) if it is bad. */

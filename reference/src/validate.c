@@ -81,6 +81,16 @@ void dci_free(struct dci_md *m, void *p, uint64_t n)
 	m->alloc -= n;
 }
 
+/* When findings were counted but not recorded, say so once. */
+static void note_unrecorded(struct dci_md *m)
+{
+	if (m->diags->total > m->diags->count && !m->diags->per_rule[DC_RULE_LIMIT_DIAGNOSTICS]) {
+		m->stop = false; /* a note about the findings, even after a stop */
+		dci_diag(m, DC_RULE_LIMIT_DIAGNOSTICS, 0, "%zu of %zu findings were not recorded",
+			 m->diags->total - m->diags->count, m->diags->total);
+	}
+}
+
 enum dc_err dc_minidump_validate(const uint8_t *data, uint64_t size,
 				 const struct dc_validate_opts *opts,
 				 const struct dc_visitor *vis, struct dc_diags *out)
@@ -101,5 +111,6 @@ enum dc_err dc_minidump_validate(const uint8_t *data, uint64_t size,
 			dci_check_dump_end(&m);
 	}
 	dci_free(&m, m.thread_ids, (uint64_t)m.nthread_ids * sizeof(uint32_t));
+	note_unrecorded(&m);
 	return m.err;
 }

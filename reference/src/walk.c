@@ -19,6 +19,9 @@ static const struct dc_struct_desc *sdesc(uint16_t sid)
 	return sid < DC_S_COUNT ? &dc_struct_descs[sid] : NULL;
 }
 
+static void walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
+			const struct dc_stream_desc *sd);
+
 static void walk_field(struct dci_md *m, const struct dc_field_desc *f, const struct dci_cur *c)
 {
 	if (f->type == DC_FT_STRUCT) {
@@ -28,7 +31,7 @@ static void walk_field(struct dci_md *m, const struct dc_field_desc *f, const st
 		for (uint32_t k = 0; k < f->count; k++) {
 			struct dci_cur fc;
 			if (dci_cur_sub(c, f->off + (uint64_t)k * size, size, &fc))
-				dci_walk_struct(m, f->sub, &fc, f->count > 1 ? NULL : f->name, NULL);
+				walk_struct(m, f->sub, &fc, f->count > 1 ? NULL : f->name, NULL);
 		}
 		if (f->count > 1)
 			VIS0(m, end_array);
@@ -59,12 +62,14 @@ static void place_memory64(struct dci_md *m, const struct dci_cur *ec)
 	m->mem64_data = end;
 }
 
-/* Fields that do not fit in the window (a short stream or entry) are absent. */
-void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
-		     const struct dc_stream_desc *sd)
+/* Fields that do not fit in the window (a short stream or entry) are absent.
+ * Charges no work: callers charge once per top-level structure, so that a
+ * walk costs the same with and without a visitor. */
+static void walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
+			const struct dc_stream_desc *sd)
 {
 	const struct dc_struct_desc *s = sdesc(sid);
-	if (!s || !dci_step(m, 1 + s->nfields))
+	if (!s || m->stop)
 		return;
 	if (!m->vis && !s->has_refs) {
 		/* nothing to show or follow: only the semantic checks need it */
@@ -85,6 +90,20 @@ void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, co
 	VIS0(m, end_struct);
 	if (sd)
 		dci_check_struct(m, sd, sid, c);
+}
+
+void dci_walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label,
+		     const struct dc_stream_desc *sd)
+{
+	const struct dc_struct_desc *s = sdesc(sid);
+	if (s && dci_step(m, 1 + s->nfields))
+		walk_struct(m, sid, c, label, sd);
+}
+
+void dci_show_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c, const char *label)
+{
+	if (m->vis)
+		walk_struct(m, sid, c, label, NULL);
 }
 
 static void too_small(struct dci_md *m, const struct dc_stream_desc *sd, const struct dci_cur *sc,
@@ -117,8 +136,11 @@ static void walk_entries(struct dci_md *m, const struct dc_stream_desc *sd, uint
 		struct dci_cur ec;
 		if (!dci_cur_sub(sc, first + k * stride, stride, &ec))
 			break;
-		if (sid == DC_S_NONE)
+		if (sid == DC_S_NONE) {
+			if (!dci_step(m, 1))
+				break;
 			VIS(m, blob, NULL, ec.base, ec.len);
+		}
 		else
 			dci_walk_struct(m, sid, &ec, NULL, sd);
 
@@ -421,8 +443,8 @@ static void walk_stream(struct dci_md *m, const struct dc_stream_desc *sd, const
 void dci_walk_streams(struct dci_md *m)
 {
 	struct dci_cur hc;
-	if (m->vis && dci_cur_sub(&m->file, 0, DC_SIZE_MINIDUMP_HEADER, &hc))
-		dci_walk_struct(m, DC_S_MINIDUMP_HEADER, &hc, "header", NULL);
+	if (dci_cur_sub(&m->file, 0, DC_SIZE_MINIDUMP_HEADER, &hc))
+		dci_show_struct(m, DC_S_MINIDUMP_HEADER, &hc, "header");
 	VIS(m, begin_array, "streams", m->nstreams);
 	for (uint32_t i = 0; i < m->nstreams && dci_step(m, 1); i++) {
 		uint32_t type, size, rva;

@@ -437,10 +437,12 @@ static void limit_diagnostics(void **state)
 	o.limits.max_diags = 1;
 	rc_validate(&b, &o, &d);
 	assert_int_equal(d.count, 1);
-	assert_int_equal(d.total, 4);
+	assert_int_equal(d.total, 5); /* the four, and limit.diagnostics once */
+	assert_int_equal(d.per_rule[DC_RULE_LIMIT_DIAGNOSTICS], 1);
 	rc_diags_only(&d,
 	              (const int[]){DC_RULE_HEADER_VERSION_HIGH, DC_RULE_HEADER_CHECKSUM,
-	                            DC_RULE_HEADER_TIMESTAMP, DC_RULE_HEADER_FLAGS_KNOWN, RC_END});
+	                            DC_RULE_HEADER_TIMESTAMP, DC_RULE_HEADER_FLAGS_KNOWN,
+	                            DC_RULE_LIMIT_DIAGNOSTICS, RC_END});
 	for (unsigned r = 0; r < DC_RULE_COUNT; r++)
 		assert_true(d.per_rule[r] <= 1);
 	dc_diags_free(&d);
@@ -452,12 +454,44 @@ static void limit_diagnostics(void **state)
 	dc_validate_opts_default(&o);
 	o.limits.max_per_rule = 1;
 	rc_validate(&b, &o, &d);
-	assert_int_equal(d.count, 1);
-	assert_int_equal(d.total, 3);
+	assert_int_equal(d.count, 2); /* one unknown_stream, and the note saying 2 were dropped */
+	assert_int_equal(d.items[1].rule, DC_RULE_LIMIT_DIAGNOSTICS);
+	assert_int_equal(d.total, 4);
 	assert_int_equal(d.per_rule[DC_RULE_DIRECTORY_UNKNOWN_STREAM], 3);
 	dc_diags_free(&d);
 	mdb_free(&b);
 	rc_mark(DC_RULE_LIMIT_DIAGNOSTICS);
+}
+
+static void limit_string(void **state)
+{
+	(void)state;
+	struct mdb b;
+	struct dc_validate_opts o;
+	struct dc_diags d;
+	mdb_baseline(&b);
+	dc_validate_opts_default(&o);
+	o.limits.max_string_bytes = 8; /* every baseline name is longer */
+	rc_validate(&b, &o, &d);
+	assert_true(d.per_rule[DC_RULE_LIMIT_STRING] >= 1);
+	assert_int_equal(dc_diags_count_level(&d, DC_LEVEL_MUST), 0);
+	dc_diags_free(&d);
+	rc_mark(DC_RULE_LIMIT_STRING);
+	/* A surrogate pair cut by the budget (units 3 and 4 of a 4-unit budget)
+	 * is not reported as an unpaired surrogate. */
+	uint32_t size, list = mdb_stream_rva(&b, DC_STREAM_MODULE_LIST, &size);
+	uint32_t name = mdb_string(&b, "abcde");
+	mdb_set16(&b, name + 4 + 6, 0xD83D);
+	mdb_set16(&b, name + 4 + 8, 0xDE00);
+	mdb_set32(&b, list + 4 + DC_OFF_MINIDUMP_MODULE_ModuleNameRva, name);
+	rc_validate(&b, &o, &d);
+	assert_int_equal(d.per_rule[DC_RULE_STRING_UTF16_VALID], 0);
+	dc_diags_free(&d);
+	o.limits.max_string_bytes = 6; /* cut before the pair: still valid */
+	rc_validate(&b, &o, &d);
+	assert_int_equal(d.per_rule[DC_RULE_STRING_UTF16_VALID], 0);
+	dc_diags_free(&d);
+	mdb_free(&b);
 }
 
 /* Each case and the rules it asserts to fire (checked when it runs). */
@@ -480,6 +514,7 @@ static const struct rc_case cases[] = {
     RC_FIRES(limit_memory, DC_RULE_LIMIT_MEMORY),
     RC_FIRES(limit_memory_skips_quietly, DC_RULE_LIMIT_MEMORY),
     RC_FIRES(limit_diagnostics, DC_RULE_LIMIT_DIAGNOSTICS),
+    RC_FIRES(limit_string, DC_RULE_LIMIT_STRING),
 };
 
 int main(void)
