@@ -152,6 +152,8 @@ def check(spec: Spec) -> None:
         check_struct(s, structs)
     for s in spec.structs:
         for f in s["fields"]:
+            if "ref_rule" in f and (f["ref_rule"] not in rules or f.get("ref") != "string"):
+                raise SpecError(f"{s['name']}.{f['name']}: ref_rule needs ref = \"string\" and a known rule")
             fmt = f.get("fmt", "")
             if ":" in fmt and fmt.split(":", 1)[1] not in enums and fmt.split(":", 1)[1] != "stream_type":
                 raise SpecError(f"{s['name']}.{f['name']}: unknown enum in '{fmt}'")
@@ -540,7 +542,8 @@ def field_init(f: dict, spec: Spec, structs: dict, enums: dict) -> str:
     sub = f"DC_S_{t}" if t in structs else (enums[fmt_arg] if fmt_arg else "0")
     return (f"{{ {c_str(f['name'])}, {f['off']}u, {f.get('count', 1)}u, {ftype}, "
             f"DC_FMT_{fmt_kind.upper()}, DC_REF_{f.get('ref', 'none').upper()}, "
-            f"{sub}, {hexv(f.get('flag', 0))} }}")
+            f"{sub}, {hexv(f.get('flag', 0))}, "
+            f"{rule_macro(f['ref_rule']) if 'ref_rule' in f else 'DC_RULE_COUNT'} }}")
 
 
 def natural_align(s: dict, structs: dict) -> int:

@@ -298,12 +298,9 @@ static void check_exception(struct dci_md *m, const struct dci_cur *c)
 
 static void check_system_info(struct dci_md *m, const struct dci_cur *c)
 {
-	uint32_t csd, platform;
+	uint32_t platform;
 	uint16_t arch;
-	if (at32(c, DC_OFF_MINIDUMP_SYSTEM_INFO_CSDVersionRva, &csd) &&
-	    (csd == 0 || dci_string_status(m, csd)))
-		dci_diag(m, DC_RULE_SYSTEMINFO_CSD_STRING, c->base + DC_OFF_MINIDUMP_SYSTEM_INFO_CSDVersionRva,
-			 "CSDVersionRva 0x%X is not a valid MINIDUMP_STRING", csd);
+	/* CSDVersionRva: its ref_rule in spec/ reports it while the walk follows it */
 	if (at32(c, DC_OFF_MINIDUMP_SYSTEM_INFO_PlatformId, &platform) &&
 	    !dc_enum_name(DC_E_PLATFORM_ID, platform))
 		dci_diag(m, DC_RULE_SYSTEMINFO_PLATFORM_KNOWN, c->base + DC_OFF_MINIDUMP_SYSTEM_INFO_PlatformId,

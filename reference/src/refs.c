@@ -27,14 +27,22 @@ int dci_string_status(const struct dci_md *m, uint64_t rva)
 	return 0;
 }
 
-static void follow_string(struct dci_md *m, const char *label, uint64_t rva, uint64_t at)
+static void follow_string(struct dci_md *m, const struct dc_field_desc *fd, uint64_t rva,
+			  uint64_t at)
 {
-	int status = dci_string_status(m, rva);
+	const char *label = fd->name;
+	int status = rva ? dci_string_status(m, rva) : DC_RULE_STRING_IN_FILE;
 	uint32_t len = 0;
-	dci_at_u32(&m->file, rva, &len);
+	bool have_len = dci_at_u32(&m->file, rva, &len);
 	if (status) {
-		dci_diag(m, status, at, "%s: string at 0x%llX, Length %u, file %llu bytes", label,
-			 (unsigned long long)rva, len, (unsigned long long)m->file.len);
+		if (!have_len)
+			dci_diag(m, fd->ref_rule < DC_RULE_COUNT ? fd->ref_rule : (unsigned)status, at,
+				 "%s: string at 0x%llX, its Length is past the file end", label,
+				 (unsigned long long)rva);
+		else
+			dci_diag(m, fd->ref_rule < DC_RULE_COUNT ? fd->ref_rule : (unsigned)status, at,
+				 "%s: string at 0x%llX, Length %u, file %llu bytes", label,
+				 (unsigned long long)rva, len, (unsigned long long)m->file.len);
 		return;
 	}
 	if (rva % 4)
@@ -220,8 +228,8 @@ void dci_follow_ref(struct dci_md *m, const struct dc_field_desc *fd, const stru
 	uint64_t at = c->base + off;
 	switch (fd->ref) {
 	case DC_REF_STRING:
-		if (rva)
-			follow_string(m, fd->name, rva, at);
+		if (rva || fd->ref_rule < DC_RULE_COUNT)
+			follow_string(m, fd, rva, at);
 		break;
 	case DC_REF_UTF8:
 		if (rva)
