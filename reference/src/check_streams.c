@@ -307,7 +307,9 @@ static void check_system_info(struct dci_md *m, const struct dci_cur *c)
 			 "PlatformId 0x%X", platform);
 	if (dci_at_u16(c, DC_OFF_MINIDUMP_SYSTEM_INFO_ProcessorArchitecture, &arch) &&
 	    !dc_enum_name(DC_E_PROCESSOR_ARCHITECTURE, arch))
-		dci_diag(m, DC_RULE_SYSTEMINFO_ARCH_KNOWN, c->base, "ProcessorArchitecture 0x%X", arch);
+		dci_diag(m, DC_RULE_SYSTEMINFO_ARCH_KNOWN,
+			 c->base + DC_OFF_MINIDUMP_SYSTEM_INFO_ProcessorArchitecture,
+			 "ProcessorArchitecture 0x%X", arch);
 }
 
 static uint32_t known_flags(uint16_t enum_id)
