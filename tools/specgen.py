@@ -399,8 +399,18 @@ def rule_macro(rule_id: str) -> str:
 
 
 def c_str(s: str) -> str:
-    out = s.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + out.encode("ascii", "backslashreplace").decode().replace("\\u", "\\\\u") + '"'
+    """A C string literal: printable ASCII as is, every other byte of the
+    UTF-8 as a 3-digit octal escape (a hex escape would swallow digits)."""
+    out = []
+    for b in s.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= b < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
 
 
 def hexv(v: int) -> str:

@@ -238,6 +238,13 @@ static uint64_t data_start(uint32_t n)
 	return (DC_SIZE_MINIDUMP_HEADER + (uint64_t)n * DC_SIZE_MINIDUMP_DIRECTORY + 7u) & ~(uint64_t)7u;
 }
 
+/* CancelCallback before each stream of the real pass ("periodically"). */
+#define STEP(w, call)                          \
+	do {                                   \
+		if (!dci_w_cancelled(w))       \
+			call;                  \
+	} while (0)
+
 /* One pass over the streams in the order Windows writes them. */
 static void write_streams(struct dci_writer *w, uint32_t reserved)
 {
@@ -247,29 +254,29 @@ static void write_streams(struct dci_writer *w, uint32_t reserved)
 	if (full)
 		place_memory64(w);
 	else
-		write_memory_list(w);
-	dci_w_threads(w);
-	dci_w_thread_names(w);
-	dci_w_modules(w);
+		STEP(w, write_memory_list(w));
+	STEP(w, dci_w_threads(w));
+	STEP(w, dci_w_thread_names(w));
+	STEP(w, dci_w_modules(w));
 	if (FLAG(w, DC_MiniDumpWithUnloadedModules))
-		dci_w_unloaded(w);
+		STEP(w, dci_w_unloaded(w));
 	if (!full)
-		write_memory_list_stream(w);
+		STEP(w, write_memory_list_stream(w));
 	if (w->req->with_exception)
-		dci_w_exception(w);
-	dci_w_system_info(w);
+		STEP(w, dci_w_exception(w));
+	STEP(w, dci_w_system_info(w));
 	if (FLAG(w, DC_MiniDumpWithThreadInfo))
-		dci_w_thread_info(w);
+		STEP(w, dci_w_thread_info(w));
 	if (FLAG(w, DC_MiniDumpWithHandleData))
-		dci_w_handles(w);
+		STEP(w, dci_w_handles(w));
 	if (FLAG(w, DC_MiniDumpWithFullMemoryInfo))
-		dci_w_memory_info(w);
+		STEP(w, dci_w_memory_info(w));
 	if (FLAG(w, DC_MiniDumpWithTokenInformation))
-		dci_w_tokens(w);
-	dci_w_misc_info(w);
-	dci_w_user_streams(w);
+		STEP(w, dci_w_tokens(w));
+	STEP(w, dci_w_misc_info(w));
+	STEP(w, dci_w_user_streams(w));
 	if (full)
-		write_memory64(w);
+		STEP(w, write_memory64(w));
 }
 
 static enum dc_err check_request(const struct dc_process *p, const struct dc_write_request *req)
@@ -295,7 +302,8 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		res->hresult = DC_HRESULT_E_INVALIDARG;
 		return w.err;
 	}
-	dci_w_select_memory(&w);
+	if (dci_w_callbacks_enumerate(&w) == DC_OK)
+		dci_w_select_memory(&w);
 	/* Sizing pass (no sink): how many streams, where the Memory64 data goes
 	 * with a directory of none; the real pass shifts it by a multiple of 8. */
 	if (w.err == DC_OK)
@@ -312,6 +320,8 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		write_header(&w, w.ndir); /* last: a failed dump never gets a valid header */
 	}
 	free(w.mem);
+	free(w.tflags);
+	free(w.mflags);
 	res->hresult = w.err == DC_OK ? 0 : w.hresult;
 	res->bytes = w.err == DC_OK ? w.pos : 0;
 	return w.err;

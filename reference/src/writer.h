@@ -27,6 +27,9 @@ struct dci_writer {
 	struct dci_wmem *mem; /* ranges of MemoryList or Memory64List, sorted */
 	size_t nmem, capmem;
 	uint64_t mem64_base; /* sizing pass result: BaseRva of the Memory64 data */
+	uint32_t *tflags;    /* per model thread: THREAD_WRITE_FLAGS in effect, 0 = left out */
+	uint32_t *mflags;    /* per model module: MODULE_WRITE_FLAGS in effect, 0 = left out */
+	bool cancel_checks;  /* CancelCallback still wanted */
 };
 
 /* Fail the write with `err` and the HRESULT a caller would see. */
@@ -52,6 +55,19 @@ void dci_st_loc(uint8_t *b, uint32_t off, uint64_t size, uint64_t rva);
 
 /* RVA of the bytes of target address `addr` in the dump's memory, or 0. */
 uint64_t dci_w_mem_rva(const struct dci_writer *w, uint64_t addr, uint64_t size);
+
+/* writer_callbacks.c: Include*, Thread and Module callbacks (fills tflags,
+ * mflags), the Memory/RemoveMemory loops, and CancelCallback (true when the
+ * dump was cancelled or has already failed). */
+enum dc_err dci_w_callbacks_enumerate(struct dci_writer *w);
+void dci_w_callbacks_add_memory(struct dci_writer *w);
+void dci_w_callbacks_remove_memory(struct dci_writer *w);
+bool dci_w_cancelled(struct dci_writer *w);
+
+/* writer_memory.c: add the readable part of a range; cut a range out of the
+ * (sorted, merged) selection. */
+void dci_w_add_readable(struct dci_writer *w, uint64_t start, uint64_t size);
+void dci_w_remove_range(struct dci_writer *w, uint64_t start, uint64_t size);
 
 /* writer_memory.c: which memory the dump keeps (w->mem, sorted, merged),
  * and the bytes of range `i` as the dump type shapes them (FilterMemory);

@@ -29,7 +29,7 @@ static void add_range(struct dci_writer *w, uint64_t start, uint64_t size)
 }
 
 /* Add the readable part of [start, start + size) (clipped to its region). */
-static void add_readable(struct dci_writer *w, uint64_t start, uint64_t size)
+void dci_w_add_readable(struct dci_writer *w, uint64_t start, uint64_t size)
 {
 	const struct dc_region *r = dc_process_region_at(w->p, start);
 	if (!r || !r->contents)
@@ -78,25 +78,56 @@ static void select_partial_memory(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
 	for (size_t i = 0; i < p->nthreads; i++) {
-		add_readable(w, p->threads[i].stack.base, p->threads[i].stack.size);
-		if (FLAG(w, DC_MiniDumpWithProcessThreadData))
-			add_readable(w, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE);
+		if (w->tflags[i] & DC_ThreadWriteStack)
+			dci_w_add_readable(w, p->threads[i].stack.base, p->threads[i].stack.size);
+		if (w->tflags[i] & DC_ThreadWriteThreadData)
+			dci_w_add_readable(w, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE);
 	}
 	for (size_t i = 0; i < p->nmodules; i++) {
 		const struct dc_module *m = &p->modules[i];
-		for (size_t k = 0; FLAG(w, DC_MiniDumpWithDataSegs) && k < m->ndata_sections; k++)
-			add_readable(w, m->data_sections[k].base, m->data_sections[k].size);
-		for (size_t k = 0; FLAG(w, DC_MiniDumpWithCodeSegs) && k < m->ncode_sections; k++)
-			add_readable(w, m->code_sections[k].base, m->code_sections[k].size);
-		if (FLAG(w, DC_MiniDumpWithModuleHeaders))
-			add_readable(w, m->base, DC_MINIDUMP_PAGE_SIZE);
+		for (size_t k = 0; (w->mflags[i] & DC_ModuleWriteDataSeg) && k < m->ndata_sections; k++)
+			dci_w_add_readable(w, m->data_sections[k].base, m->data_sections[k].size);
+		for (size_t k = 0; (w->mflags[i] & DC_ModuleWriteCodeSegs) && k < m->ncode_sections; k++)
+			dci_w_add_readable(w, m->code_sections[k].base, m->code_sections[k].size);
+		if (w->mflags[i] && FLAG(w, DC_MiniDumpWithModuleHeaders))
+			dci_w_add_readable(w, m->base, DC_MINIDUMP_PAGE_SIZE);
 	}
 	for (size_t i = 0; i < p->nregions; i++) {
 		const struct dc_region *r = &p->regions[i];
 		if ((FLAG(w, DC_MiniDumpWithPrivateReadWriteMemory) && private_with(r, DC_PAGE_READWRITE)) ||
 		    (FLAG(w, DC_MiniDumpWithPrivateWriteCopyMemory) && private_with(r, DC_PAGE_WRITECOPY)))
-			add_readable(w, r->base, r->size);
+			dci_w_add_readable(w, r->base, r->size);
 	}
+}
+
+void dci_w_remove_range(struct dci_writer *w, uint64_t start, uint64_t size)
+{
+	uint64_t end = start + size < start ? UINT64_MAX : start + size;
+	for (size_t i = 0; i < w->nmem && w->err == DC_OK; i++) {
+		struct dci_wmem *m = &w->mem[i];
+		uint64_t mend = m->start + m->size;
+		if (end <= m->start || start >= mend)
+			continue;
+		if (start > m->start && end < mend) {
+			/* a hole in the middle: the right part becomes a new range after it */
+			dci_w_add_readable(w, end, mend - end); /* appended; re-sorted below */
+			w->mem[i].size = start - w->mem[i].start;
+			continue;
+		}
+		if (start <= m->start && end >= mend) {
+			m->size = 0; /* all of it: dropped below */
+		} else if (start <= m->start) {
+			m->size = mend - end;
+			m->start = end;
+		} else {
+			m->size = start - m->start;
+		}
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < w->nmem; i++)
+		if (w->mem[i].size)
+			w->mem[out++] = w->mem[i];
+	w->nmem = out;
 	merge_ranges(w);
 }
 
@@ -154,6 +185,8 @@ static void add_indirect(struct dci_writer *w)
 	unsigned ps = pointer_size(p);
 	for (size_t t = 0; t < p->nthreads && w->err == DC_OK; t++) {
 		const struct dc_range64 *s = &p->threads[t].stack;
+		if (!(w->tflags[t] & DC_ThreadWriteStack))
+			continue;
 		const struct dc_region *r = dc_process_region_at(p, s->base);
 		if (!r || !r->contents)
 			continue;
@@ -166,7 +199,7 @@ static void add_indirect(struct dci_writer *w)
 				continue;
 			uint64_t start = v - target->base >= INDIRECT_WINDOW / 2 ? v - INDIRECT_WINDOW / 2
 										 : target->base;
-			add_readable(w, start, INDIRECT_WINDOW);
+			dci_w_add_readable(w, start, INDIRECT_WINDOW);
 		}
 	}
 }
@@ -180,6 +213,9 @@ void dci_w_select_memory(struct dci_writer *w)
 	if (FLAG(w, DC_MiniDumpWithIndirectlyReferencedMemory))
 		add_indirect(w);
 	select_partial_memory(w);
+	dci_w_callbacks_add_memory(w);
+	merge_ranges(w);
+	dci_w_callbacks_remove_memory(w);
 }
 
 /* Bytes of [start, start + size) from the model (inside one region). */

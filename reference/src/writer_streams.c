@@ -32,35 +32,49 @@ static uint64_t put_blob(struct dci_writer *w, const struct dc_blob *blob)
 
 /* ---------------------------------------------------------------- threads */
 
-static void put_thread(struct dci_writer *w, uint8_t *e, const struct dc_thread *t, uint64_t ctx)
+static void put_thread(struct dci_writer *w, uint8_t *e, const struct dc_thread *t, uint32_t flags,
+		       uint64_t ctx)
 {
 	dci_st32(e, DC_OFF_MINIDUMP_THREAD_ThreadId, t->id);
 	dci_st32(e, DC_OFF_MINIDUMP_THREAD_SuspendCount, t->suspend_count);
 	dci_st32(e, DC_OFF_MINIDUMP_THREAD_PriorityClass, t->priority_class);
 	dci_st32(e, DC_OFF_MINIDUMP_THREAD_Priority, t->priority);
 	dci_st64(e, DC_OFF_MINIDUMP_THREAD_Teb, t->teb);
-	uint64_t stack_rva = dci_w_mem_rva(w, t->stack.base, t->stack.size);
+	uint64_t stack_rva = (flags & DC_ThreadWriteStack) ? dci_w_mem_rva(w, t->stack.base, t->stack.size) : 0;
 	uint32_t stack = DC_OFF_MINIDUMP_THREAD_Stack;
 	dci_st64(e, stack + DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_StartOfMemoryRange, t->stack.base);
 	dci_st_loc(e, stack + DC_OFF_MINIDUMP_MEMORY_DESCRIPTOR_Memory, stack_rva ? t->stack.size : 0,
 		   stack_rva);
-	dci_st_loc(e, DC_OFF_MINIDUMP_THREAD_ThreadContext, t->context.size, ctx);
+	dci_st_loc(e, DC_OFF_MINIDUMP_THREAD_ThreadContext, ctx ? t->context.size : 0, ctx);
+}
+
+/* Threads and modules that stay in their list (ThreadWriteThread / ModuleWriteModule). */
+static size_t kept(const uint32_t *flags, size_t n, uint32_t bit)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (flags[i] & bit) != 0;
+	return k;
 }
 
 void dci_w_threads(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t size = 4 + (uint64_t)p->nthreads * DC_SIZE_MINIDUMP_THREAD;
+	size_t n = kept(w->tflags, p->nthreads, DC_ThreadWriteThread), k = 0;
+	uint64_t size = 4 + (uint64_t)n * DC_SIZE_MINIDUMP_THREAD;
 	uint64_t *ctx = calloc(p->nthreads ? p->nthreads : 1, sizeof(*ctx));
 	uint8_t *b = ctx ? stream_buf(w, size) : NULL;
 	if (!ctx)
 		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
 	for (size_t i = 0; b && i < p->nthreads; i++)
-		ctx[i] = put_blob(w, &p->threads[i].context);
+		if ((w->tflags[i] & DC_ThreadWriteThread) && (w->tflags[i] & DC_ThreadWriteContext))
+			ctx[i] = put_blob(w, &p->threads[i].context);
 	if (b) {
-		dci_st32(b, 0, (uint32_t)p->nthreads);
+		dci_st32(b, 0, (uint32_t)n);
 		for (size_t i = 0; i < p->nthreads; i++)
-			put_thread(w, b + 4 + i * DC_SIZE_MINIDUMP_THREAD, &p->threads[i], ctx[i]);
+			if (w->tflags[i] & DC_ThreadWriteThread)
+				put_thread(w, b + 4 + k++ * DC_SIZE_MINIDUMP_THREAD, &p->threads[i],
+					   w->tflags[i], ctx[i]);
 	}
 	free(ctx);
 	finish_stream(w, DC_STREAM_THREAD_LIST, b, size);
@@ -71,14 +85,14 @@ void dci_w_thread_names(struct dci_writer *w)
 	const struct dc_process *p = w->p;
 	size_t named = 0;
 	for (size_t i = 0; i < p->nthreads; i++)
-		named += p->threads[i].name != NULL;
+		named += p->threads[i].name && (w->tflags[i] & DC_ThreadWriteThread);
 	if (!named)
 		return; /* as Wine and Windows: no stream when no thread has a name */
 	uint64_t size = 4 + (uint64_t)named * DC_SIZE_MINIDUMP_THREAD_NAME;
 	uint8_t *b = stream_buf(w, size);
 	size_t k = 0;
 	for (size_t i = 0; b && i < p->nthreads; i++) {
-		if (!p->threads[i].name)
+		if (!p->threads[i].name || !(w->tflags[i] & DC_ThreadWriteThread))
 			continue;
 		uint8_t *e = b + 4 + k++ * DC_SIZE_MINIDUMP_THREAD_NAME;
 		dci_st32(e, DC_OFF_MINIDUMP_THREAD_NAME_ThreadId, p->threads[i].id);
@@ -92,16 +106,19 @@ void dci_w_thread_names(struct dci_writer *w)
 void dci_w_thread_info(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t size = DC_SIZE_MINIDUMP_THREAD_INFO_LIST + (uint64_t)p->nthreads * DC_SIZE_MINIDUMP_THREAD_INFO;
+	size_t n = kept(w->tflags, p->nthreads, DC_ThreadWriteThreadInfo), k = 0;
+	uint64_t size = DC_SIZE_MINIDUMP_THREAD_INFO_LIST + (uint64_t)n * DC_SIZE_MINIDUMP_THREAD_INFO;
 	uint8_t *b = stream_buf(w, size);
 	if (!b)
 		return;
 	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_SizeOfHeader, DC_SIZE_MINIDUMP_THREAD_INFO_LIST);
 	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_SizeOfEntry, DC_SIZE_MINIDUMP_THREAD_INFO);
-	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_NumberOfEntries, (uint32_t)p->nthreads);
+	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_NumberOfEntries, (uint32_t)n);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		const struct dc_thread *t = &p->threads[i];
-		uint8_t *e = b + DC_SIZE_MINIDUMP_THREAD_INFO_LIST + i * DC_SIZE_MINIDUMP_THREAD_INFO;
+		if (!(w->tflags[i] & DC_ThreadWriteThreadInfo))
+			continue;
+		uint8_t *e = b + DC_SIZE_MINIDUMP_THREAD_INFO_LIST + k++ * DC_SIZE_MINIDUMP_THREAD_INFO;
 		dci_st32(e, DC_OFF_MINIDUMP_THREAD_INFO_ThreadId, t->id);
 		dci_st32(e, DC_OFF_MINIDUMP_THREAD_INFO_ExitStatus, t->exit_status);
 		dci_st64(e, DC_OFF_MINIDUMP_THREAD_INFO_CreateTime, t->create_time);
@@ -128,10 +145,13 @@ static const char *module_path(const struct dci_writer *w, const char *path)
 	return base;
 }
 
-static void put_module(struct dci_writer *w, uint8_t *e, const struct dc_module *m)
+static void put_module(struct dci_writer *w, uint8_t *e, const struct dc_module *m, uint32_t flags)
 {
+	static const struct dc_blob none = { NULL, 0 };
+	const struct dc_blob *cvb = (flags & DC_ModuleWriteCvRecord) ? &m->cv : &none;
+	const struct dc_blob *miscb = (flags & DC_ModuleWriteMiscRecord) ? &m->misc : &none;
 	uint64_t name = dci_w_string(w, module_path(w, m->path ? m->path : ""));
-	uint64_t cv = put_blob(w, &m->cv), misc = put_blob(w, &m->misc);
+	uint64_t cv = put_blob(w, cvb), misc = put_blob(w, miscb);
 	dci_st64(e, DC_OFF_MINIDUMP_MODULE_BaseOfImage, m->base);
 	dci_st32(e, DC_OFF_MINIDUMP_MODULE_SizeOfImage, m->size);
 	dci_st32(e, DC_OFF_MINIDUMP_MODULE_CheckSum, m->checksum);
@@ -139,20 +159,22 @@ static void put_module(struct dci_writer *w, uint8_t *e, const struct dc_module 
 	dci_st32(e, DC_OFF_MINIDUMP_MODULE_ModuleNameRva, (uint32_t)name);
 	for (uint32_t k = 0; k < 13; k++)
 		dci_st32(e, DC_OFF_MINIDUMP_MODULE_VersionInfo + 4 * k, m->version[k]);
-	dci_st_loc(e, DC_OFF_MINIDUMP_MODULE_CvRecord, m->cv.size, cv);
-	dci_st_loc(e, DC_OFF_MINIDUMP_MODULE_MiscRecord, m->misc.size, misc);
+	dci_st_loc(e, DC_OFF_MINIDUMP_MODULE_CvRecord, cvb->size, cv);
+	dci_st_loc(e, DC_OFF_MINIDUMP_MODULE_MiscRecord, miscb->size, misc);
 }
 
 void dci_w_modules(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t size = 4 + (uint64_t)p->nmodules * DC_SIZE_MINIDUMP_MODULE;
+	size_t n = kept(w->mflags, p->nmodules, DC_ModuleWriteModule), k = 0;
+	uint64_t size = 4 + (uint64_t)n * DC_SIZE_MINIDUMP_MODULE;
 	uint8_t *b = stream_buf(w, size);
 	if (!b)
 		return;
-	dci_st32(b, 0, (uint32_t)p->nmodules);
+	dci_st32(b, 0, (uint32_t)n);
 	for (size_t i = 0; i < p->nmodules; i++)
-		put_module(w, b + 4 + i * DC_SIZE_MINIDUMP_MODULE, &p->modules[i]);
+		if (w->mflags[i] & DC_ModuleWriteModule)
+			put_module(w, b + 4 + k++ * DC_SIZE_MINIDUMP_MODULE, &p->modules[i], w->mflags[i]);
 	finish_stream(w, DC_STREAM_MODULE_LIST, b, size);
 }
 

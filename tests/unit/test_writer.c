@@ -13,7 +13,8 @@
 static enum dc_err write_dump(const struct dc_process *p, uint64_t type, struct pb_buf *out,
 			      struct dc_write_result *res)
 {
-	struct dc_write_request req = { type, true, NULL, 0, 1700000000u };
+	struct dc_write_request req = { .dump_type = type, .with_exception = true,
+					.timestamp = 1700000000u };
 	struct dc_sink sink = { out, pb_buf_write };
 	pb_buf_init(out);
 	return dc_write_minidump(p, &req, &sink, res);
@@ -217,7 +218,8 @@ static void io_failure_at_every_offset(void **state)
 	pb_process(&p);
 	assert_int_equal(write_dump(&p, DC_MiniDumpWithHandleData, &good, &res), DC_OK);
 	for (uint64_t at = 0; at < good.size; at++) {
-		struct dc_write_request req = { DC_MiniDumpWithHandleData, true, NULL, 0, 1700000000u };
+		struct dc_write_request req = { .dump_type = DC_MiniDumpWithHandleData,
+						.with_exception = true, .timestamp = 1700000000u };
 		struct dc_sink sink = { &out, pb_buf_write };
 		pb_buf_init(&out);
 		out.fail_at = at;
@@ -308,7 +310,8 @@ static void user_streams_are_written(void **state)
 	uint32_t size;
 	static const char text[] = "hello";
 	struct dc_user_stream us = { 0x10001, text, sizeof(text) };
-	struct dc_write_request req = { 0, false, &us, 1, 1700000000u };
+	struct dc_write_request req = { .user_streams = &us, .nuser_streams = 1,
+					.timestamp = 1700000000u };
 	struct dc_sink sink = { &out, pb_buf_write };
 	pb_process(&p);
 	pb_buf_init(&out);

@@ -120,7 +120,8 @@ bool dc_toml_bool(const struct dc_toml_value *v, bool *out);
  * is not a string. */
 bool dc_toml_str(const struct dc_toml_value *v, const char **s, size_t *len);
 
-/* 1-based source line where `v` was written or its table first named; 0 for NULL. */
+/* 1-based source line of `v`: where a value starts, or the [header] or key
+ * that defined a table; 0 for NULL. */
 unsigned dc_toml_line(const struct dc_toml_value *v);
 
 /* Release `doc` and every value in it; NULL is fine. */

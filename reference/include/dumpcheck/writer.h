@@ -3,13 +3,14 @@
  * Output is deterministic: the same model and request give the same bytes.
  * Layout: header at 0, directory at 32, every structure 8-byte aligned,
  * memory bytes before the lists that point at them, and with WithFullMemory
- * the Memory64List and its data last. Callback dispatch is not wired in yet:
- * the writer behaves as if every callback returned TRUE and left the outputs
- * at their defaults. */
+ * the Memory64List and its data last. Callbacks (MINIDUMP_CALLBACK_INFORMATION,
+ * the Microsoft ABI) dispatched so far: IncludeThread, IncludeModule, Thread,
+ * Module, Memory, RemoveMemory and Cancel; the others are not made yet. */
 #ifndef DUMPCHECK_WRITER_H
 #define DUMPCHECK_WRITER_H
 
 #include "dumpcheck/process.h"
+#include "dumpcheck/win/minidumpapiset.h"
 
 /* Where the dump goes: every byte is written at an explicit offset (the
  * header and directory are written last). */
@@ -34,6 +35,9 @@ struct dc_write_request {
 	const struct dc_user_stream *user_streams;
 	size_t nuser_streams;
 	uint32_t timestamp;   /* Header.TimeDateStamp */
+	const MINIDUMP_CALLBACK_INFORMATION *callback; /* NULL: no callbacks */
+	uint32_t process_id;  /* ProcessId passed to MiniDumpWriteDump, echoed to callbacks */
+	HANDLE process_handle;
 };
 
 struct dc_write_result {

@@ -1,0 +1,260 @@
+/* The reference writer's callback dispatch, first part: Include*, Thread,
+ * Module, Memory, RemoveMemory and Cancel callbacks (spec-notes §3.5-3.6).
+ * Every callback is made once per dump: the decisions are taken before the
+ * writer's two layout passes and kept in w->tflags / w->mflags. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer.h"
+
+#define FLAG(w, f) (((w)->req->dump_type & (uint64_t)(f)) != 0)
+/* A MemoryCallback or RemoveMemoryCallback loop that never ends is cut here
+ * (writer.callback_loop_cap); native dbghelp would loop for ever. */
+#define CALLBACK_LOOP_CAP 65536u
+
+static uint32_t default_thread_flags(const struct dci_writer *w)
+{
+	uint32_t f = DC_ThreadWriteThread | DC_ThreadWriteStack | DC_ThreadWriteContext |
+		     DC_ThreadWriteInstructionWindow;
+	if (FLAG(w, DC_MiniDumpWithThreadInfo))
+		f |= DC_ThreadWriteThreadInfo;
+	if (FLAG(w, DC_MiniDumpWithProcessThreadData))
+		f |= DC_ThreadWriteThreadData;
+	return f;
+}
+
+static uint32_t default_module_flags(const struct dci_writer *w)
+{
+	uint32_t f = DC_ModuleWriteModule | DC_ModuleWriteMiscRecord | DC_ModuleWriteCvRecord;
+	if (FLAG(w, DC_MiniDumpWithDataSegs))
+		f |= DC_ModuleWriteDataSeg;
+	if (FLAG(w, DC_MiniDumpWithCodeSegs))
+		f |= DC_ModuleWriteCodeSegs;
+	if (FLAG(w, DC_MiniDumpWithProcessThreadData))
+		f |= DC_ModuleWriteTlsData;
+	return f;
+}
+
+/* Make one callback. The input's header is filled here; the caller filled
+ * the union member and pre-set the output. */
+static BOOL call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
+		 MINIDUMP_CALLBACK_OUTPUT *out)
+{
+	const MINIDUMP_CALLBACK_INFORMATION *cb = w->req->callback;
+	in->ProcessId = w->req->process_id;
+	in->ProcessHandle = w->req->process_handle;
+	in->CallbackType = type;
+	return cb->CallbackRoutine(cb->CallbackParam, in, out);
+}
+
+static bool have_callback(const struct dci_writer *w)
+{
+	return w->req->callback && w->req->callback->CallbackRoutine;
+}
+
+/* ---------------------------------------------------------------- include */
+
+static void include_threads(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
+{
+	for (size_t i = 0; i < w->p->nthreads; i++) {
+		MINIDUMP_CALLBACK_OUTPUT out;
+		memset(in, 0, sizeof(*in));
+		memset(&out, 0, sizeof(out));
+		in->IncludeThread.ThreadId = w->p->threads[i].id;
+		out.ThreadWriteFlags = w->tflags[i];
+		w->tflags[i] = call(w, DC_IncludeThreadCallback, in, &out) ? w->tflags[i] & out.ThreadWriteFlags
+									  : 0;
+	}
+}
+
+static void include_modules(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
+{
+	for (size_t i = 0; i < w->p->nmodules; i++) {
+		MINIDUMP_CALLBACK_OUTPUT out;
+		memset(in, 0, sizeof(*in));
+		memset(&out, 0, sizeof(out));
+		in->IncludeModule.BaseOfImage = w->p->modules[i].base;
+		out.ModuleWriteFlags = w->mflags[i];
+		w->mflags[i] = call(w, DC_IncludeModuleCallback, in, &out) ? w->mflags[i] & out.ModuleWriteFlags
+									  : 0;
+	}
+}
+
+/* ---------------------------------------------------------------- thread / module */
+
+static void thread_callbacks(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
+{
+	for (size_t i = 0; i < w->p->nthreads; i++) {
+		const struct dc_thread *t = &w->p->threads[i];
+		MINIDUMP_CALLBACK_OUTPUT out;
+		if (!w->tflags[i])
+			continue; /* refused by IncludeThreadCallback: gathered nothing */
+		memset(in, 0, sizeof(*in));
+		memset(&out, 0, sizeof(out));
+		in->Thread.ThreadId = t->id;
+		size_t n = t->context.size < sizeof(in->Thread.Context) ? (size_t)t->context.size
+									 : sizeof(in->Thread.Context);
+		memcpy(in->Thread.Context, t->context.data, n);
+		in->Thread.SizeOfContext = (ULONG)t->context.size;
+		in->Thread.StackBase = t->stack.base;
+		in->Thread.StackEnd = t->stack.base + t->stack.size;
+		out.ThreadWriteFlags = w->tflags[i];
+		w->tflags[i] = call(w, DC_ThreadCallback, in, &out) ? w->tflags[i] & out.ThreadWriteFlags : 0;
+	}
+}
+
+/* ScanMemory: a module a stack word points into gets ModuleReferencedByMemory. */
+static bool referenced_by_stack(const struct dci_writer *w, const struct dc_module *m)
+{
+	unsigned ps = w->p->arch == DC_ARCH_X86 ? 4u : 8u;
+	for (size_t i = 0; i < w->p->nthreads; i++) {
+		const struct dc_range64 *s = &w->p->threads[i].stack;
+		const struct dc_region *r = dc_process_region_at(w->p, s->base);
+		if (!w->tflags[i] || !r || !r->contents)
+			continue;
+		const uint8_t *b = r->contents + (s->base - r->base);
+		for (uint64_t off = 0; off + ps <= s->size; off += ps) {
+			uint64_t v = ps == 4 ? dci_le32(b + off) : dci_le64(b + off);
+			if (v >= m->base && v - m->base < m->size)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The module's path as UTF-16 with a NUL, for MINIDUMP_MODULE_CALLBACK.FullPath. */
+static WCHAR *wide_path(struct dci_writer *w, const char *path)
+{
+	size_t len = strlen(path);
+	WCHAR *wide = calloc(len + 1, sizeof(WCHAR));
+	if (!wide) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return NULL;
+	}
+	size_t units = dci_utf8_to_utf16(path, len, (uint8_t *)wide);
+	wide[units] = 0;
+	return wide;
+}
+
+static void module_callback(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in, size_t i)
+{
+	const struct dc_module *m = &w->p->modules[i];
+	MINIDUMP_CALLBACK_OUTPUT out;
+	WCHAR *path = wide_path(w, m->path ? m->path : "");
+	if (!path)
+		return;
+	memset(in, 0, sizeof(*in));
+	memset(&out, 0, sizeof(out));
+	in->Module.FullPath = path;
+	in->Module.BaseOfImage = m->base;
+	in->Module.SizeOfImage = m->size;
+	in->Module.CheckSum = m->checksum;
+	in->Module.TimeDateStamp = m->timestamp;
+	memcpy(&in->Module.VersionInfo, m->version, sizeof(in->Module.VersionInfo));
+	in->Module.CvRecord = (PVOID)m->cv.data; /* the callback may read, never write */
+	in->Module.SizeOfCvRecord = (ULONG)m->cv.size;
+	in->Module.MiscRecord = (PVOID)m->misc.data;
+	in->Module.SizeOfMiscRecord = (ULONG)m->misc.size;
+	if (FLAG(w, DC_MiniDumpScanMemory) && referenced_by_stack(w, m))
+		w->mflags[i] |= DC_ModuleReferencedByMemory;
+	out.ModuleWriteFlags = w->mflags[i];
+	w->mflags[i] = call(w, DC_ModuleCallback, in, &out) ? w->mflags[i] & out.ModuleWriteFlags : 0;
+	free(path);
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/* MemoryCallback / RemoveMemoryCallback: called again after each TRUE with
+ * MemorySize > 0, with the output zeroed before every call. */
+static void memory_loop(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in, ULONG type,
+			void (*take)(struct dci_writer *, uint64_t, uint64_t))
+{
+	for (unsigned n = 0; w->err == DC_OK; n++) {
+		MINIDUMP_CALLBACK_OUTPUT out;
+		if (n == CALLBACK_LOOP_CAP) {
+			dci_w_fail(w, DC_E_CALLBACK, DC_HR_E_FAIL);
+			return;
+		}
+		memset(in, 0, sizeof(*in));
+		memset(&out, 0, sizeof(out));
+		if (!call(w, type, in, &out) || out.MemorySize == 0)
+			return;
+		take(w, out.MemoryBase, out.MemorySize);
+	}
+}
+
+static void memory_callbacks(struct dci_writer *w, ULONG type,
+			     void (*take)(struct dci_writer *, uint64_t, uint64_t))
+{
+	if (!have_callback(w) || FLAG(w, DC_MiniDumpWithFullMemory))
+		return; /* neither loop runs for full-memory dumps */
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return;
+	}
+	memory_loop(w, in, type, take);
+	free(in);
+}
+
+void dci_w_callbacks_add_memory(struct dci_writer *w)
+{
+	memory_callbacks(w, DC_MemoryCallback, dci_w_add_readable);
+}
+
+void dci_w_callbacks_remove_memory(struct dci_writer *w)
+{
+	memory_callbacks(w, DC_RemoveMemoryCallback, dci_w_remove_range);
+}
+
+/* ---------------------------------------------------------------- cancel */
+
+bool dci_w_cancelled(struct dci_writer *w)
+{
+	MINIDUMP_CALLBACK_INPUT in;
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!w->sink || !w->cancel_checks || !have_callback(w) || w->err != DC_OK)
+		return w->err != DC_OK;
+	memset(&in, 0, sizeof(in));
+	memset(&out, 0, sizeof(out)); /* CheckCancel = Cancel = FALSE on entry */
+	if (!call(w, DC_CancelCallback, &in, &out) || !out.CheckCancel)
+		w->cancel_checks = false;
+	if (out.Cancel && out.CheckCancel) {
+		dci_w_fail(w, DC_E_CANCELLED, DC_HR_ERROR_CANCELLED);
+		return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+enum dc_err dci_w_callbacks_enumerate(struct dci_writer *w)
+{
+	size_t nt = w->p->nthreads, nm = w->p->nmodules;
+	w->tflags = calloc(nt ? nt : 1, sizeof(*w->tflags));
+	w->mflags = calloc(nm ? nm : 1, sizeof(*w->mflags));
+	if (!w->tflags || !w->mflags) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return w->err;
+	}
+	for (size_t i = 0; i < nt; i++)
+		w->tflags[i] = default_thread_flags(w);
+	for (size_t i = 0; i < nm; i++)
+		w->mflags[i] = default_module_flags(w);
+	w->cancel_checks = true;
+	if (!have_callback(w))
+		return DC_OK;
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return w->err;
+	}
+	include_threads(w, in);
+	include_modules(w, in);
+	thread_callbacks(w, in);
+	for (size_t i = 0; i < nm && w->err == DC_OK; i++)
+		if (w->mflags[i])
+			module_callback(w, in, i);
+	free(in);
+	return w->err;
+}

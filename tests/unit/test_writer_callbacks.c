@@ -1,0 +1,338 @@
+/* The reference writer's callback dispatch (spec-notes §3.5-3.6, §6 items
+ * 45-61): each test scripts the callback and checks the effect in the dump. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "procbuild.h"
+
+#define MAX_CALLS 256
+
+/* What the scripted callback does and what it saw. */
+struct script {
+	uint32_t drop_thread;      /* IncludeThreadCallback returns FALSE for it */
+	uint64_t drop_module;      /* IncludeModuleCallback returns FALSE for it */
+	uint64_t false_module;     /* ModuleCallback returns FALSE for it */
+	ULONG thread_clear;        /* ThreadCallback clears these ThreadWriteFlags */
+	ULONG module_clear;        /* ModuleCallback clears these ModuleWriteFlags */
+	uint64_t add_base, remove_base; /* one range for Memory / RemoveMemory callbacks */
+	ULONG add_size, remove_size;
+	unsigned cancel_at;        /* CancelCallback call that sets Cancel (1-based), 0 never */
+	BOOL check_cancel;         /* CheckCancel returned by every CancelCallback */
+	bool memory_forever;       /* MemoryCallback never ends its loop */
+	/* observations */
+	unsigned calls[32];
+	ULONG seen_flags[32][MAX_CALLS]; /* output write flags on entry, per type */
+	unsigned memory_outputs_nonzero, cancel_presets_nonzero;
+	unsigned param_mismatch, pid_mismatch;
+};
+
+static struct script *the_script;
+
+static BOOL include_or_flags(struct script *s, PMINIDUMP_CALLBACK_INPUT in, PMINIDUMP_CALLBACK_OUTPUT out)
+{
+	switch (in->CallbackType) {
+	case DC_IncludeThreadCallback: return in->IncludeThread.ThreadId != s->drop_thread;
+	case DC_IncludeModuleCallback: return in->IncludeModule.BaseOfImage != s->drop_module;
+	case DC_ThreadCallback:
+		out->ThreadWriteFlags &= ~s->thread_clear;
+		return TRUE;
+	case DC_ModuleCallback:
+		out->ModuleWriteFlags &= ~s->module_clear;
+		return in->Module.BaseOfImage != s->false_module;
+	}
+	return TRUE;
+}
+
+static BOOL memory(struct script *s, PMINIDUMP_CALLBACK_INPUT in, PMINIDUMP_CALLBACK_OUTPUT out)
+{
+	bool add = in->CallbackType == DC_MemoryCallback;
+	unsigned n = s->calls[in->CallbackType];
+	if (out->MemoryBase || out->MemorySize)
+		s->memory_outputs_nonzero++;
+	if (add && s->memory_forever) {
+		out->MemoryBase = s->add_base;
+		out->MemorySize = 0x10;
+		return TRUE;
+	}
+	if (n == 1 && (add ? s->add_size : s->remove_size)) {
+		out->MemoryBase = add ? s->add_base : s->remove_base;
+		out->MemorySize = add ? s->add_size : s->remove_size;
+	}
+	return TRUE; /* MemorySize 0 on the next call ends the loop */
+}
+
+static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
+				     PMINIDUMP_CALLBACK_OUTPUT out)
+{
+	struct script *s = the_script;
+	if (param != s)
+		s->param_mismatch++;
+	if (in->ProcessId != 4242)
+		s->pid_mismatch++;
+	if (in->CallbackType < 32) {
+		unsigned n = s->calls[in->CallbackType]++;
+		if (n < MAX_CALLS)
+			s->seen_flags[in->CallbackType][n] = out->ThreadWriteFlags;
+	}
+	switch (in->CallbackType) {
+	case DC_MemoryCallback:
+	case DC_RemoveMemoryCallback: return memory(s, in, out);
+	case DC_CancelCallback:
+		if (out->CheckCancel || out->Cancel)
+			s->cancel_presets_nonzero++;
+		out->CheckCancel = s->check_cancel;
+		out->Cancel = s->cancel_at && s->calls[DC_CancelCallback] == s->cancel_at;
+		return TRUE;
+	}
+	return include_or_flags(s, in, out);
+}
+
+static enum dc_err run(struct script *s, uint64_t type, struct pb_buf *out,
+		       struct dc_write_result *res, struct dc_process *p)
+{
+	MINIDUMP_CALLBACK_INFORMATION cb = { scripted, s };
+	struct dc_write_request req = { .dump_type = type, .with_exception = true,
+					.timestamp = 1700000000u, .callback = &cb,
+					.process_id = 4242 };
+	struct dc_sink sink = { out, pb_buf_write };
+	the_script = s;
+	pb_process(p);
+	pb_buf_init(out);
+	return dc_write_minidump(p, &req, &sink, res);
+}
+
+static uint32_t rd32(const uint8_t *b)
+{
+	return (uint32_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24);
+}
+
+static uint64_t rd64(const uint8_t *b)
+{
+	return rd32(b) | (uint64_t)rd32(b + 4) << 32;
+}
+
+static const uint8_t *stream(const struct pb_buf *out, uint32_t type)
+{
+	uint32_t n = rd32(out->data + 8);
+	for (uint32_t i = 0; i < n; i++)
+		if (rd32(out->data + 32 + 12 * i) == type)
+			return out->data + rd32(out->data + 32 + 12 * i + 8);
+	return NULL;
+}
+
+/* Entry of ThreadList for thread `id`, or NULL. */
+static const uint8_t *thread_entry(const struct pb_buf *out, uint32_t id)
+{
+	const uint8_t *tl = stream(out, DC_STREAM_THREAD_LIST);
+	for (uint32_t i = 0; tl && i < rd32(tl); i++)
+		if (rd32(tl + 4 + i * DC_SIZE_MINIDUMP_THREAD) == id)
+			return tl + 4 + i * DC_SIZE_MINIDUMP_THREAD;
+	return NULL;
+}
+
+static const uint8_t *module_entry(const struct pb_buf *out, uint64_t base)
+{
+	const uint8_t *ml = stream(out, DC_STREAM_MODULE_LIST);
+	for (uint32_t i = 0; ml && i < rd32(ml); i++)
+		if (rd64(ml + 4 + i * DC_SIZE_MINIDUMP_MODULE) == base)
+			return ml + 4 + i * DC_SIZE_MINIDUMP_MODULE;
+	return NULL;
+}
+
+/* True when MemoryList holds some of [addr, addr + size). */
+static bool memory_touches(const struct pb_buf *out, uint64_t addr, uint64_t size)
+{
+	const uint8_t *ml = stream(out, DC_STREAM_MEMORY_LIST);
+	for (uint32_t i = 0; ml && i < rd32(ml); i++) {
+		const uint8_t *d = ml + 4 + i * DC_SIZE_MINIDUMP_MEMORY_DESCRIPTOR;
+		uint64_t start = rd64(d), len = rd32(d + 8);
+		if (start < addr + size && addr < start + len)
+			return true;
+	}
+	return false;
+}
+
+static void assert_valid(const struct pb_buf *out)
+{
+	struct dc_validate_opts opts;
+	struct dc_diags d;
+	dc_validate_opts_default(&opts);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(dc_minidump_validate(out->data, out->size, &opts, NULL, &d), DC_OK);
+	assert_int_equal(d.total, 0);
+	dc_diags_free(&d);
+}
+
+static void done(struct pb_buf *out, struct dc_process *p)
+{
+	pb_buf_free(out);
+	dc_process_free(p);
+}
+
+/* Items 46, 47, 54: the param comes back unchanged, defaults are pre-set,
+ * one Thread/Module callback per included thread/module. */
+static void defaults_and_counts(void **state)
+{
+	(void)state;
+	struct script s = { 0 };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_int_equal(s.param_mismatch, 0);
+	assert_int_equal(s.pid_mismatch, 0);
+	assert_int_equal(s.calls[DC_IncludeThreadCallback], 3);
+	assert_int_equal(s.calls[DC_ThreadCallback], 3);
+	assert_int_equal(s.calls[DC_IncludeModuleCallback], 3);
+	assert_int_equal(s.calls[DC_ModuleCallback], 3);
+	assert_int_equal(s.seen_flags[DC_IncludeThreadCallback][0], 0x17);
+	assert_int_equal(s.seen_flags[DC_ThreadCallback][0], 0x17);
+	assert_int_equal(s.seen_flags[DC_IncludeModuleCallback][0], 0x0D);
+	assert_valid(&out);
+	done(&out, &p);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(run(&s, DC_MiniDumpWithDataSegs | DC_MiniDumpWithThreadInfo |
+				     DC_MiniDumpWithCodeSegs, &out, &res, &p), DC_OK);
+	assert_int_equal(s.seen_flags[DC_IncludeThreadCallback][0], 0x17 | DC_ThreadWriteThreadInfo);
+	assert_int_equal(s.seen_flags[DC_IncludeModuleCallback][0],
+			 0x0D | DC_ModuleWriteDataSeg | DC_ModuleWriteCodeSegs);
+	done(&out, &p);
+}
+
+/* Items 48, 49: refused by Include* ⇒ absent, and no Thread/Module callback. */
+static void include_false_excludes(void **state)
+{
+	(void)state;
+	struct script s = { .drop_thread = 0x1003, .drop_module = 0x7FF800000000ull };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_null(thread_entry(&out, 0x1003));
+	assert_non_null(thread_entry(&out, 0x1001));
+	assert_false(memory_touches(&out, 0x121000, 0x1000)); /* its stack is gone too */
+	assert_null(module_entry(&out, 0x7FF800000000ull));
+	assert_int_equal(s.calls[DC_ThreadCallback], 2);
+	assert_int_equal(s.calls[DC_ModuleCallback], 2);
+	const uint8_t *names = stream(&out, DC_STREAM_THREAD_NAMES);
+	assert_int_equal(rd32(names), 1); /* "worker" belonged to 0x1003 */
+	assert_valid(&out);
+	done(&out, &p);
+}
+
+/* Items 50-53: FALSE from ModuleCallback drops it; trimmed flags take effect. */
+static void trimming_takes_effect(void **state)
+{
+	(void)state;
+	struct script s = { .thread_clear = DC_ThreadWriteContext | DC_ThreadWriteStack,
+			    .module_clear = DC_ModuleWriteCvRecord,
+			    .false_module = 0x7FF810000000ull };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	const uint8_t *t = thread_entry(&out, 0x1001);
+	assert_non_null(t);
+	assert_int_equal(rd32(t + DC_OFF_MINIDUMP_THREAD_ThreadContext), 0);
+	assert_int_equal(rd32(t + DC_OFF_MINIDUMP_THREAD_ThreadContext + 4), 0);
+	assert_int_equal(rd32(t + DC_OFF_MINIDUMP_THREAD_Stack + 8), 0);
+	assert_false(memory_touches(&out, 0x101000, 0x1000));
+	const uint8_t *m = module_entry(&out, 0x400000);
+	assert_non_null(m);
+	assert_int_equal(rd32(m + DC_OFF_MINIDUMP_MODULE_CvRecord), 0);
+	assert_int_not_equal(rd32(m + DC_OFF_MINIDUMP_MODULE_MiscRecord), 0);
+	assert_null(module_entry(&out, 0x7FF810000000ull));
+	done(&out, &p);
+}
+
+/* Items 55-57: the Memory/RemoveMemory loops, outputs zeroed on entry. */
+static void memory_add_and_remove(void **state)
+{
+	(void)state;
+	struct script s = { .add_base = PB_HEAP_TARGET, .add_size = 0x100,
+			    .remove_base = 0x101400, .remove_size = 0x200 };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_int_equal(s.calls[DC_MemoryCallback], 2);       /* the range, then size 0 */
+	assert_int_equal(s.calls[DC_RemoveMemoryCallback], 2);
+	assert_int_equal(s.memory_outputs_nonzero, 0);
+	assert_true(memory_touches(&out, PB_HEAP_TARGET, 0x100));
+	assert_false(memory_touches(&out, 0x101400, 0x200));    /* the hole */
+	assert_true(memory_touches(&out, 0x101000, 0x400));     /* the stack around it stays */
+	assert_true(memory_touches(&out, 0x101600, 0xA00));
+	assert_valid(&out);
+	done(&out, &p);
+}
+
+/* Item 58: no Memory/RemoveMemory callbacks for full-memory dumps. */
+static void no_memory_callbacks_with_full_memory(void **state)
+{
+	(void)state;
+	struct script s = { .add_base = PB_HEAP_TARGET, .add_size = 0x100 };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, DC_MiniDumpWithFullMemory | DC_MiniDumpIgnoreInaccessibleMemory,
+			     &out, &res, &p), DC_OK);
+	assert_int_equal(s.calls[DC_MemoryCallback], 0);
+	assert_int_equal(s.calls[DC_RemoveMemoryCallback], 0);
+	done(&out, &p);
+}
+
+/* Items 59-61: Cancel fails with HRESULT_FROM_WIN32(ERROR_CANCELLED) and
+ * leaves no header; CheckCancel FALSE stops the checks; presets FALSE. */
+static void cancel(void **state)
+{
+	(void)state;
+	struct script s = { .cancel_at = 3, .check_cancel = TRUE };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_E_CANCELLED);
+	assert_int_equal(res.hresult, DC_HR_ERROR_CANCELLED);
+	assert_int_equal(s.calls[DC_CancelCallback], 3);
+	assert_int_equal(s.cancel_presets_nonzero, 0);
+	assert_true(out.size < 4 || memcmp(out.data, "MDMP", 4) != 0);
+	done(&out, &p);
+	memset(&s, 0, sizeof(s));
+	s.check_cancel = FALSE;
+	s.cancel_at = 2; /* never reached: the first answer stopped the checks */
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_int_equal(s.calls[DC_CancelCallback], 1);
+	assert_valid(&out);
+	done(&out, &p);
+}
+
+/* A MemoryCallback that never ends its loop fails the dump at the cap. */
+static void endless_memory_loop_is_cut(void **state)
+{
+	(void)state;
+	struct script s = { .add_base = PB_HEAP_TARGET, .memory_forever = true };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_E_CALLBACK);
+	assert_int_equal(res.hresult, DC_HR_E_FAIL);
+	done(&out, &p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_and_counts),
+		cmocka_unit_test(include_false_excludes),
+		cmocka_unit_test(trimming_takes_effect),
+		cmocka_unit_test(memory_add_and_remove),
+		cmocka_unit_test(no_memory_callbacks_with_full_memory),
+		cmocka_unit_test(cancel),
+		cmocka_unit_test(endless_memory_loop_is_cut),
+	};
+	return cmocka_run_group_tests_name("writer callbacks", tests, NULL, NULL);
+}
