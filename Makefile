@@ -166,9 +166,14 @@ conform: deps-check
 	  --out build/conform
 
 bench: deps-check
-	$(MAKE) --no-print-directory VARIANT=release cli
+	$(MAKE) --no-print-directory VARIANT=release cli build/release/bench/bench_writer
 	$(PYTHON) tools/bench.py --dumpcheck build/release/dumpcheck --out build/bench \
 	  --real-dumps $(REAL_DUMPS)
+	build/release/bench/bench_writer build/bench 1 | tee build/bench/writer.txt
+
+$(BUILD)/bench/bench_writer: $(BUILD)/obj/tests/bench/bench_writer.o $(BUILD)/libdumpcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
 
 format:
 	clang-format -i reference/src/*.c reference/src/*.h reference/cli/*.c tests/unit/*.c
