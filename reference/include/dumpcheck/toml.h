@@ -10,7 +10,8 @@
  * every TOML 1.0 escape; decimal, hex (0x), octal (0o) and binary (0b)
  * integers with underscores; booleans; arrays (mixed, nested, multi-line);
  * inline tables; TOML 1.0's redefinition rules. A UTF-8 byte order mark at
- * the start is skipped.
+ * the start is skipped; newlines in multi-line strings read back as "\n"
+ * whether the file has "\n" or "\r\n".
  *
  * Not supported: floats (also inf and nan) and dates/times are rejected with
  * DC_E_UNSUPPORTED ("floats are not supported", "dates and times are not
@@ -22,17 +23,18 @@
  * negative values) or dc_toml_int (fails above INT64_MAX).
  *
  * RESTRICTIONS beyond TOML 1.0: keys may not contain U+0000 (a C string
- * could not tell "a\u0000b" from "a"); string values may. Tables and arrays
- * of tables are also bounded by max_depth, not just arrays and inline
- * tables, so that callers may walk a document recursively.
+ * could not tell "a\u0000b" from "a"); string values may. Tables made by
+ * headers and dotted keys count against max_depth too, not just arrays and
+ * inline tables, so that callers may walk a document recursively.
  *
  * Redefinition follows TOML 1.0 as toml-test and Python's tomllib read it:
- * a [table] is defined once (a table only implied by a deeper header may be
- * defined later); a table made by dotted keys may get [sub.tables] but not
- * its own header, and only the table section that made it may add keys to it
- * with dotted keys; a table defined by a header never takes dotted keys from
- * elsewhere; inline tables and arrays written as values are closed; [[a.b]]
- * and [a.b] below [[a]] go into a's last element. */
+ * a [table] is defined once (a table only implied by a deeper header may
+ * still be defined once later, by its header or by dotted keys); a table
+ * made by dotted keys may get [sub.tables] but not its own header, and only
+ * the table section that made it may add keys to it with dotted keys; a
+ * table defined by a header never takes dotted keys from elsewhere; inline
+ * tables and arrays written as values are closed; [[a.b]] and [a.b] below
+ * [[a]] go into a's last element. */
 #ifndef DUMPCHECK_TOML_H
 #define DUMPCHECK_TOML_H
 
@@ -58,7 +60,7 @@ enum dc_toml_type {
 /* Resource budgets; a document that needs more fails with DC_E_LIMIT. */
 struct dc_toml_limits {
 	size_t max_bytes;        /* length of the input text */
-	size_t max_depth;        /* tables/arrays between the root (depth 0) and any table/array */
+	size_t max_depth;        /* deepest table or array: the root is 0, each one inside adds 1 */
 	size_t max_nodes;        /* values in the document, the root table included */
 	size_t max_string_bytes; /* decoded bytes of one string or one key */
 };
