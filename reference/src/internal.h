@@ -58,6 +58,9 @@ size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t 
 /* True when `nchars` UTF-16LE units at `src` contain no unpaired surrogate. */
 bool dci_utf16_valid(const uint8_t *src, uint64_t nchars);
 
+/* Code point `cp` (at most U+10FFFF) as 1-4 UTF-8 bytes in `out`; returns how many. */
+size_t dci_utf8_encode(uint32_t cp, char out[4]);
+
 /* Encode UTF-8 `s[0..len)` as UTF-16LE units at `dst` (room for `len`
  * units: never more units than bytes); invalid sequences become U+FFFD.
  * Returns the number of units written. */

@@ -21,7 +21,7 @@ static uint32_t next_cp(const uint8_t *src, uint64_t n, uint64_t *i, bool *bad)
 	return u;
 }
 
-static size_t encode(uint32_t cp, char out[4])
+size_t dci_utf8_encode(uint32_t cp, char out[4])
 {
 	if (cp < 0x80) {
 		out[0] = (char)cp;
@@ -53,7 +53,7 @@ size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t 
 		return 0;
 	for (uint64_t i = 0; i < nchars;) {
 		char buf[4];
-		size_t k = encode(next_cp(src, nchars, &i, &bad), buf);
+		size_t k = dci_utf8_encode(next_cp(src, nchars, &i, &bad), buf);
 		if (len + k >= cap)
 			break;
 		for (size_t j = 0; j < k; j++)

@@ -202,30 +202,6 @@ static enum dc_err plain_run(struct dci_tlex *lx, const char *stops)
 	return r;
 }
 
-static size_t encode_utf8(uint32_t cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 static int hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -256,7 +232,7 @@ static enum dc_err unicode_escape(struct dci_tlex *lx, unsigned digits)
 				     (unsigned long)cp);
 	char out[4];
 	lx->i += 2 + digits;
-	return put(lx, out, encode_utf8(cp, out));
+	return put(lx, out, dci_utf8_encode(cp, out));
 }
 
 /* A backslash escape of a basic string at the cursor. */
