@@ -1,7 +1,8 @@
 /* fuzz_callbacks: the reference writer under hostile callbacks. The input
  * picks the dump type, then scripts every callback: the BOOL it returns and
  * the output fields it sets (write flags, MemoryBase/MemorySize, Cancel).
- * Oracles: never crashes; FALSE (an error) leaves no valid header; success
+ * Oracles: never crashes; FALSE (an error) leaves no valid header (unless
+ * only IoFinish refused, writer.io_header_before_finish); success
  * gives a dump with no MUST finding. Callback types not dispatched yet by
  * the writer are simply never called. */
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 struct script {
 	const uint8_t *data;
 	size_t size, pos;
+	uint8_t *io_out;  /* where IoWriteAllCallback puts the redirected bytes */
+	size_t io_size;
+	bool finished;    /* IoFinishCallback came: every byte, header too, was handed over */
 };
 
 /* Next input byte; 0 once the input is spent (then callbacks change nothing). */
@@ -34,9 +38,22 @@ static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 {
 	struct script *s = param;
 	uint8_t op = next(s);
-	(void)in;
+	if (in->CallbackType == DC_IoFinishCallback)
+		s->finished = true;
 	if (op & 0x80)
 		return FALSE;
+	if (in->CallbackType == DC_IoWriteAllCallback) {
+		uint64_t end = in->Io.Offset + in->Io.BufferBytes;
+		if (end > (1u << 22) || (op & 0x40)) {
+			out->Status = (HRESULT)DC_HR_E_FAIL; /* refused: nothing written */
+			return TRUE;
+		}
+		memcpy(s->io_out + in->Io.Offset, in->Io.Buffer, in->Io.BufferBytes);
+		if (end > s->io_size)
+			s->io_size = (size_t)end;
+		out->Status = (HRESULT)DC_HR_S_OK;
+		return TRUE;
+	}
 	switch (op & 0x7) {
 	case 1: out->ModuleWriteFlags &= next32(s); break; /* same offset as ThreadWriteFlags */
 	case 2:
@@ -48,6 +65,7 @@ static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 		out->Cancel = next(s) & 1;
 		break;
 	case 4: out->ModuleWriteFlags = next32(s); break; /* tries to add bits: must be ignored */
+	case 5: out->Status = (HRESULT)(next(s) & 1); break; /* S_OK or S_FALSE (IoStart, IoFinish) */
 	default: break;
 	}
 	return TRUE;
@@ -118,7 +136,7 @@ static enum dc_err mem_write(void *ctx, uint64_t off, const void *buf, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t mem[0x40000], out[1u << 22];
-	struct script s = { data, size, 0 };
+	struct script s = { data, size, 0, out, 0, false };
 	struct dc_process p;
 	uint64_t type = next32(&s) & (DC_MiniDumpWithDataSegs | DC_MiniDumpWithFullMemory |
 				      DC_MiniDumpFilterMemory | DC_MiniDumpScanMemory |
@@ -134,9 +152,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(out, 0, 64);
 	enum dc_err err = dc_write_minidump(&p, &req, &sink, &res);
 	if (err == DC_OK)
-		check_dump(out, buf.size);
-	else
-		FUZZ_ASSERT(res.hresult != 0 && memcmp(out, "MDMP", 4) != 0);
+		check_dump(out, buf.size > s.io_size ? buf.size : s.io_size);
+	else /* a failed dump has no header, unless only IoFinish refused it */
+		FUZZ_ASSERT(res.hresult != 0 && (s.finished || memcmp(out, "MDMP", 4) != 0));
 	dc_process_free(&p);
 	return 0;
 }

@@ -1064,6 +1064,8 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "writer.cancel_false", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; MSDoc callback_type CancelCallback", "A CancelCallback returning FALSE cancels nothing and, like CheckCancel = FALSE, ends the cancel checks." },
 	{ "writer.callback_loop_cap", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer", "A MemoryCallback or RemoveMemoryCallback loop still going after 65,536 calls fails the dump with E_FAIL instead of running for ever." },
 	{ "writer.thread_callback_stack", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; Wine passes the captured range", "MINIDUMP_THREAD_CALLBACK.StackBase and StackEnd are the low and high ends of the captured stack range." },
+	{ "writer.io_conventions", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; Wine tests on Windows for IoStart; MSDoc callback_type", "IoStart, IoWriteAll and IoFinish get ProcessId 0 and ProcessHandle NULL, Io.Handle = hFile and Status pre-set to E_NOTIMPL; IoWriteAll must set S_OK, and a refused write stops the dump with the callback's failure HRESULT (E_FAIL when it gave none)." },
+	{ "writer.io_header_before_finish", DC_LEVEL_MAY, DC_PHASE_CROSS, 1u, 'I', 0u, "dumpcheck reference writer; MSDoc IoFinishCallback", "Under I/O redirection the header is the last IoWriteAll before IoFinish: a dump that fails only at IoFinish has handed the callback every byte, header included." },
 };
 
 const struct dc_context_desc dc_context_descs[DC_CONTEXT_DESC_COUNT] = {

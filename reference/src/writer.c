@@ -45,7 +45,10 @@ static void emit(struct dci_writer *w, uint64_t off, const void *data, uint64_t 
 		return;
 	while (n && w->err == DC_OK) {
 		size_t k = n > sizeof(zeros) && !data ? sizeof(zeros) : (size_t)n;
-		if (w->sink->write_at(w->sink->ctx, off, data ? data : zeros, k) != DC_OK)
+		enum dc_err err = w->sink->write_at(w->sink->ctx, off, data ? data : zeros, k);
+		if (err == DC_E_CALLBACK) /* IoWriteAllCallback refused: its HRESULT */
+			dci_w_fail(w, err, w->io_hresult);
+		else if (err != DC_OK)
 			dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_WRITE_FAULT);
 		off += k;
 		n -= k;
@@ -302,7 +305,9 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		res->hresult = DC_HRESULT_E_INVALIDARG;
 		return w.err;
 	}
-	if (dci_w_callbacks_enumerate(&w) == DC_OK)
+	struct dc_sink io_sink;
+	bool redirected = dci_w_io_start(&w, &io_sink);
+	if (w.err == DC_OK && dci_w_callbacks_enumerate(&w) == DC_OK)
 		dci_w_select_memory(&w);
 	/* Sizing pass (no sink): how many streams, where the Memory64 data goes
 	 * with a directory of none; the real pass shifts it by a multiple of 8. */
@@ -310,7 +315,7 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		write_streams(&w, 0);
 	uint32_t count = w.ndir;
 	w.mem64_base += data_start(count) - data_start(0);
-	w.sink = sink;
+	w.sink = redirected ? &io_sink : sink;
 	if (w.err == DC_OK)
 		write_streams(&w, count);
 	if (w.err == DC_OK && w.ndir != count)
@@ -319,6 +324,8 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 		write_directory(&w);
 		write_header(&w, w.ndir); /* last: a failed dump never gets a valid header */
 	}
+	if (redirected && w.err == DC_OK)
+		dci_w_io_finish(&w);
 	free(w.mem);
 	free(w.tflags);
 	free(w.mflags);

@@ -30,6 +30,7 @@ struct dci_writer {
 	uint32_t *tflags;    /* per model thread: THREAD_WRITE_FLAGS in effect, 0 = left out */
 	uint32_t *mflags;    /* per model module: MODULE_WRITE_FLAGS in effect, 0 = left out */
 	bool cancel_checks;  /* CancelCallback still wanted */
+	uint32_t io_hresult; /* why the last IoWriteAllCallback failed */
 };
 
 /* Fail the write with `err` and the HRESULT a caller would see. */
@@ -63,6 +64,12 @@ enum dc_err dci_w_callbacks_enumerate(struct dci_writer *w);
 void dci_w_callbacks_add_memory(struct dci_writer *w);
 void dci_w_callbacks_remove_memory(struct dci_writer *w);
 bool dci_w_cancelled(struct dci_writer *w);
+
+/* IoStartCallback: true when the caller took the I/O (TRUE with S_FALSE);
+ * then `sink` sends every write through IoWriteAllCallback, and
+ * dci_w_io_finish makes the IoFinishCallback after the last write. */
+bool dci_w_io_start(struct dci_writer *w, struct dc_sink *sink);
+void dci_w_io_finish(struct dci_writer *w);
 
 /* writer_memory.c: add the readable part of a range; cut a range out of the
  * (sorted, merged) selection. */

@@ -41,8 +41,11 @@ static BOOL call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
 		 MINIDUMP_CALLBACK_OUTPUT *out)
 {
 	const MINIDUMP_CALLBACK_INFORMATION *cb = w->req->callback;
-	in->ProcessId = w->req->process_id;
-	in->ProcessHandle = w->req->process_handle;
+	bool io = type == DC_IoStartCallback || type == DC_IoWriteAllCallback ||
+		  type == DC_IoFinishCallback;
+	/* the Io* callbacks carry no process: ProcessId 0, ProcessHandle NULL */
+	in->ProcessId = io ? 0 : w->req->process_id;
+	in->ProcessHandle = io ? NULL : w->req->process_handle;
 	in->CallbackType = type;
 	return cb->CallbackRoutine(cb->CallbackParam, in, out);
 }
@@ -224,6 +227,74 @@ bool dci_w_cancelled(struct dci_writer *w)
 		return true;
 	}
 	return false;
+}
+
+/* ---------------------------------------------------------------- I/O */
+
+/* IoWriteAllCallback for every write; BufferBytes is 32-bit, so large
+ * writes go in pieces. Status is pre-set to E_NOTIMPL: a callback that does
+ * not say S_OK has not written (writer.io_status_preset). */
+static enum dc_err io_write_all(void *ctx, uint64_t offset, const void *buf, size_t n)
+{
+	struct dci_writer *w = ctx;
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	enum dc_err err = in ? DC_OK : DC_E_NOMEM;
+	for (size_t done = 0; err == DC_OK && done < n;) {
+		MINIDUMP_CALLBACK_OUTPUT out;
+		size_t k = n - done < 0x80000000u ? n - done : 0x80000000u;
+		memset(in, 0, sizeof(*in));
+		memset(&out, 0, sizeof(out));
+		in->Io.Handle = w->req->file_handle;
+		in->Io.Offset = offset + done;
+		in->Io.Buffer = (PVOID)((const uint8_t *)buf + done); /* read-only for the callback */
+		in->Io.BufferBytes = (ULONG)k;
+		out.Status = (HRESULT)DC_HR_E_NOTIMPL;
+		BOOL ok = call(w, DC_IoWriteAllCallback, in, &out);
+		if (!ok || out.Status != (HRESULT)DC_HR_S_OK) {
+			w->io_hresult = !ok || out.Status >= 0 ? DC_HR_E_FAIL : (uint32_t)out.Status;
+			err = DC_E_CALLBACK;
+		}
+		done += k;
+	}
+	free(in);
+	return err;
+}
+
+/* IoStart or IoFinish, Status pre-set to E_NOTIMPL; returns the BOOL, *status the Status. */
+static BOOL io_call(struct dci_writer *w, ULONG type, HRESULT *status)
+{
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return FALSE;
+	}
+	memset(in, 0, sizeof(*in));
+	memset(&out, 0, sizeof(out));
+	in->Io.Handle = w->req->file_handle;
+	out.Status = (HRESULT)DC_HR_E_NOTIMPL;
+	BOOL ok = call(w, type, in, &out);
+	*status = out.Status;
+	free(in);
+	return ok;
+}
+
+bool dci_w_io_start(struct dci_writer *w, struct dc_sink *sink)
+{
+	HRESULT status;
+	if (!have_callback(w) || !io_call(w, DC_IoStartCallback, &status) ||
+	    status != (HRESULT)DC_HR_S_FALSE)
+		return false;
+	sink->ctx = w;
+	sink->write_at = io_write_all;
+	return true;
+}
+
+void dci_w_io_finish(struct dci_writer *w)
+{
+	HRESULT status;
+	if (!io_call(w, DC_IoFinishCallback, &status) || status != (HRESULT)DC_HR_S_OK)
+		dci_w_fail(w, DC_E_CALLBACK, status < 0 ? (uint32_t)status : DC_HR_E_FAIL);
 }
 
 /* ---------------------------------------------------------------- entry */

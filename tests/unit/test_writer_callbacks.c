@@ -72,7 +72,7 @@ static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 	struct script *s = the_script;
 	if (param != s)
 		s->param_mismatch++;
-	if (in->ProcessId != 4242)
+	if (in->ProcessId != (in->CallbackType == DC_IoStartCallback ? 0u : 4242u))
 		s->pid_mismatch++;
 	if (in->CallbackType < 32) {
 		unsigned n = s->calls[in->CallbackType]++;
@@ -323,6 +323,135 @@ static void endless_memory_loop_is_cut(void **state)
 	done(&out, &p);
 }
 
+/* ---------------------------------------------------------------- I/O redirection */
+
+struct io_script {
+	HRESULT start_status;   /* what IoStart answers */
+	unsigned fail_write;    /* IoWriteAll call (1-based) that returns FALSE, 0 never */
+	BOOL finish_ok;
+	unsigned starts, writes, finishes, other_after_finish;
+	unsigned bad_start_entry; /* pid, handle or preset wrong on IoStart */
+	unsigned wrong_handle;
+	struct pb_buf file;       /* what IoWriteAll delivered */
+};
+
+#define FILE_HANDLE ((HANDLE)(uintptr_t)0x1234)
+
+static BOOL DC_WIN_CALLBACK io_cb(PVOID param, PMINIDUMP_CALLBACK_INPUT in, PMINIDUMP_CALLBACK_OUTPUT out)
+{
+	struct io_script *s = param;
+	if (s->finishes)
+		s->other_after_finish++;
+	switch (in->CallbackType) {
+	case DC_IoStartCallback:
+		s->starts++;
+		if (in->ProcessId != 0 || in->ProcessHandle != NULL ||
+		    out->Status != (HRESULT)DC_HR_E_NOTIMPL || in->Io.Handle != FILE_HANDLE)
+			s->bad_start_entry++;
+		out->Status = s->start_status;
+		return TRUE;
+	case DC_IoWriteAllCallback:
+		s->writes++;
+		if (in->Io.Handle != FILE_HANDLE)
+			s->wrong_handle++;
+		if (s->writes == s->fail_write)
+			return FALSE;
+		pb_buf_write(&s->file, in->Io.Offset, in->Io.Buffer, in->Io.BufferBytes);
+		out->Status = (HRESULT)DC_HR_S_OK;
+		return TRUE;
+	case DC_IoFinishCallback:
+		s->finishes++;
+		out->Status = s->finish_ok ? (HRESULT)DC_HR_S_OK : (HRESULT)DC_HR_E_FAIL;
+		return s->finish_ok;
+	}
+	return TRUE;
+}
+
+static enum dc_err run_io(struct io_script *s, struct pb_buf *direct, struct dc_write_result *res)
+{
+	struct dc_process p;
+	MINIDUMP_CALLBACK_INFORMATION cb = { io_cb, s };
+	struct dc_write_request req = { .dump_type = DC_MiniDumpWithHandleData, .timestamp = 1,
+					.callback = &cb, .process_id = 4242,
+					.file_handle = FILE_HANDLE };
+	struct dc_sink sink = { direct, pb_buf_write };
+	pb_process(&p);
+	pb_buf_init(direct);
+	pb_buf_init(&s->file);
+	enum dc_err err = dc_write_minidump(&p, &req, &sink, res);
+	dc_process_free(&p);
+	return err;
+}
+
+/* Items 62, 63, 65, 66: IoStart's conventions; with S_FALSE every byte goes
+ * through IoWriteAll (none to the file) and the pieces make a valid dump;
+ * IoFinish comes last. */
+static void io_redirection(void **state)
+{
+	(void)state;
+	struct io_script s = { .start_status = (HRESULT)DC_HR_S_FALSE, .finish_ok = TRUE };
+	struct pb_buf direct;
+	struct dc_write_result res;
+	assert_int_equal(run_io(&s, &direct, &res), DC_OK);
+	assert_int_equal(s.starts, 1);
+	assert_int_equal(s.bad_start_entry, 0);
+	assert_int_equal(s.wrong_handle, 0);
+	assert_true(s.writes > 10);
+	assert_int_equal(s.finishes, 1);
+	assert_int_equal(s.other_after_finish, 0);
+	assert_int_equal(direct.writes, 0);
+	assert_int_equal(s.file.size, res.bytes);
+	assert_valid(&s.file);
+	pb_buf_free(&s.file);
+	pb_buf_free(&direct);
+}
+
+/* Item 67: no redirection unless IoStart said S_FALSE: no IoWriteAll or IoFinish. */
+static void io_start_declined(void **state)
+{
+	(void)state;
+	struct io_script s = { .start_status = (HRESULT)DC_HR_E_NOTIMPL, .finish_ok = TRUE };
+	struct pb_buf direct;
+	struct dc_write_result res;
+	assert_int_equal(run_io(&s, &direct, &res), DC_OK);
+	assert_int_equal(s.starts, 1);
+	assert_int_equal(s.writes, 0);
+	assert_int_equal(s.finishes, 0);
+	assert_valid(&direct);
+	pb_buf_free(&s.file);
+	pb_buf_free(&direct);
+}
+
+/* Items 64, 66: failing any IoWriteAll call, or IoFinish, fails the dump. */
+static void io_failure_at_every_call(void **state)
+{
+	(void)state;
+	struct io_script s = { .start_status = (HRESULT)DC_HR_S_FALSE, .finish_ok = TRUE };
+	struct pb_buf direct;
+	struct dc_write_result res;
+	assert_int_equal(run_io(&s, &direct, &res), DC_OK);
+	unsigned total = s.writes;
+	pb_buf_free(&s.file);
+	pb_buf_free(&direct);
+	for (unsigned k = 1; k <= total; k++) {
+		struct io_script f = { .start_status = (HRESULT)DC_HR_S_FALSE, .fail_write = k,
+				       .finish_ok = TRUE };
+		assert_int_equal(run_io(&f, &direct, &res), DC_E_CALLBACK);
+		assert_int_equal(res.hresult, DC_HR_E_FAIL);
+		assert_int_equal(res.bytes, 0);
+		assert_int_equal(f.writes, k); /* no write after the failed one */
+		assert_int_equal(f.finishes, 0);
+		assert_true(f.file.size < 4 || memcmp(f.file.data, "MDMP", 4) != 0);
+		pb_buf_free(&f.file);
+		pb_buf_free(&direct);
+	}
+	struct io_script g = { .start_status = (HRESULT)DC_HR_S_FALSE, .finish_ok = FALSE };
+	assert_int_equal(run_io(&g, &direct, &res), DC_E_CALLBACK);
+	assert_int_equal(res.hresult, DC_HR_E_FAIL);
+	pb_buf_free(&g.file);
+	pb_buf_free(&direct);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +462,9 @@ int main(void)
 		cmocka_unit_test(no_memory_callbacks_with_full_memory),
 		cmocka_unit_test(cancel),
 		cmocka_unit_test(endless_memory_loop_is_cut),
+		cmocka_unit_test(io_redirection),
+		cmocka_unit_test(io_start_declined),
+		cmocka_unit_test(io_failure_at_every_call),
 	};
 	return cmocka_run_group_tests_name("writer callbacks", tests, NULL, NULL);
 }

@@ -4,8 +4,9 @@
  * Layout: header at 0, directory at 32, every structure 8-byte aligned,
  * memory bytes before the lists that point at them, and with WithFullMemory
  * the Memory64List and its data last. Callbacks (MINIDUMP_CALLBACK_INFORMATION,
- * the Microsoft ABI) dispatched so far: IncludeThread, IncludeModule, Thread,
- * Module, Memory, RemoveMemory and Cancel; the others are not made yet. */
+ * the Microsoft ABI) dispatched so far: IoStart, IoWriteAll, IoFinish,
+ * IncludeThread, IncludeModule, Thread, Module, Memory, RemoveMemory and
+ * Cancel; the others are not made yet. */
 #ifndef DUMPCHECK_WRITER_H
 #define DUMPCHECK_WRITER_H
 
@@ -38,6 +39,7 @@ struct dc_write_request {
 	const MINIDUMP_CALLBACK_INFORMATION *callback; /* NULL: no callbacks */
 	uint32_t process_id;  /* ProcessId passed to MiniDumpWriteDump, echoed to callbacks */
 	HANDLE process_handle;
+	HANDLE file_handle;   /* hFile: MINIDUMP_IO_CALLBACK.Handle under I/O redirection */
 };
 
 struct dc_write_result {
