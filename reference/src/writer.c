@@ -307,6 +307,8 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 	}
 	struct dc_sink io_sink;
 	bool redirected = dci_w_io_start(&w, &io_sink);
+	if (w.err == DC_OK)
+		dci_w_callbacks_start(&w);
 	if (w.err == DC_OK && dci_w_callbacks_enumerate(&w) == DC_OK)
 		dci_w_select_memory(&w);
 	/* Sizing pass (no sink): how many streams, where the Memory64 data goes
@@ -326,6 +328,7 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 	}
 	if (redirected && w.err == DC_OK)
 		dci_w_io_finish(&w);
+	dci_w_callbacks_kernel(&w);
 	free(w.mem);
 	free(w.tflags);
 	free(w.mflags);

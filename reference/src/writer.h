@@ -71,6 +71,14 @@ bool dci_w_cancelled(struct dci_writer *w);
 bool dci_w_io_start(struct dci_writer *w, struct dc_sink *sink);
 void dci_w_io_finish(struct dci_writer *w);
 
+/* IsProcessSnapshot, VmStart and SecondaryFlags callbacks, before any read. */
+void dci_w_callbacks_start(struct dci_writer *w);
+/* ReadMemoryFailureCallback for [addr, addr + size): true to leave the block
+ * out and go on, false when the dump failed. */
+bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size);
+/* WriteKernelMinidump (and KernelMinidumpStatus) after a successful dump. */
+void dci_w_callbacks_kernel(struct dci_writer *w);
+
 /* writer_memory.c: add the readable part of a range; cut a range out of the
  * (sorted, merged) selection. */
 void dci_w_add_readable(struct dci_writer *w, uint64_t start, uint64_t size);

@@ -41,11 +41,13 @@ static BOOL call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
 		 MINIDUMP_CALLBACK_OUTPUT *out)
 {
 	const MINIDUMP_CALLBACK_INFORMATION *cb = w->req->callback;
-	bool io = type == DC_IoStartCallback || type == DC_IoWriteAllCallback ||
-		  type == DC_IoFinishCallback;
-	/* the Io* callbacks carry no process: ProcessId 0, ProcessHandle NULL */
-	in->ProcessId = io ? 0 : w->req->process_id;
-	in->ProcessHandle = io ? NULL : w->req->process_handle;
+	bool no_process = type == DC_IoStartCallback || type == DC_IoWriteAllCallback ||
+			  type == DC_IoFinishCallback || type == DC_WriteKernelMinidumpCallback ||
+			  type == DC_KernelMinidumpStatusCallback;
+	bool handle_only = type == DC_IsProcessSnapshotCallback || type == DC_VmStartCallback;
+	/* spec-notes §3.6 item 21: ProcessId 0 for these; the handle only for the last two */
+	in->ProcessId = no_process || handle_only ? 0 : w->req->process_id;
+	in->ProcessHandle = no_process ? NULL : w->req->process_handle;
 	in->CallbackType = type;
 	return cb->CallbackRoutine(cb->CallbackParam, in, out);
 }
@@ -295,6 +297,82 @@ void dci_w_io_finish(struct dci_writer *w)
 	HRESULT status;
 	if (!io_call(w, DC_IoFinishCallback, &status) || status != (HRESULT)DC_HR_S_OK)
 		dci_w_fail(w, DC_E_CALLBACK, status < 0 ? (uint32_t)status : DC_HR_E_FAIL);
+}
+
+/* ---------------------------------------------------------------- start, failures, kernel */
+
+/* One callback with no input member; Status pre-set as given. */
+static BOOL simple_call(struct dci_writer *w, ULONG type, HRESULT preset, MINIDUMP_CALLBACK_OUTPUT *out)
+{
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return FALSE;
+	}
+	memset(in, 0, sizeof(*in));
+	memset(out, 0, sizeof(*out));
+	out->Status = preset;
+	BOOL ok = call(w, type, in, out);
+	free(in);
+	return ok;
+}
+
+/* IsProcessSnapshot, VmStart, SecondaryFlags: asked before any read. A model
+ * is never a snapshot and the Vm* callbacks are not made yet, so their
+ * answers change nothing (writer.start_callbacks); SecondaryFlags has no
+ * effect because MiscInfo carries no processor power data. */
+void dci_w_callbacks_start(struct dci_writer *w)
+{
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!have_callback(w))
+		return;
+	simple_call(w, DC_IsProcessSnapshotCallback, (HRESULT)DC_HR_S_OK, &out);
+	simple_call(w, DC_VmStartCallback, (HRESULT)DC_HR_S_OK, &out);
+	simple_call(w, DC_SecondaryFlagsCallback, 0, &out); /* input and output SecondaryFlags 0 */
+}
+
+bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size)
+{
+	MINIDUMP_CALLBACK_INPUT *in;
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!have_callback(w))
+		return true; /* nobody to ask: the block is left out */
+	in = malloc(sizeof(*in));
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return false;
+	}
+	memset(in, 0, sizeof(*in));
+	memset(&out, 0, sizeof(out));
+	in->ReadMemoryFailure.Offset = addr;
+	in->ReadMemoryFailure.Bytes = size > UINT32_MAX ? UINT32_MAX : (ULONG)size;
+	in->ReadMemoryFailure.FailureStatus = (HRESULT)DC_HRESULT_ERROR_PARTIAL_COPY;
+	out.Status = (HRESULT)DC_HRESULT_ERROR_PARTIAL_COPY; /* must opt in to go on */
+	BOOL ok = call(w, DC_ReadMemoryFailureCallback, in, &out);
+	free(in);
+	if (ok && out.Status == (HRESULT)DC_HR_S_OK)
+		return true;
+	dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_PARTIAL_COPY);
+	return false;
+}
+
+/* After a successful dump: a kernel minidump may be asked for; the
+ * reference writer cannot write one and reports E_NOTIMPL. */
+void dci_w_callbacks_kernel(struct dci_writer *w)
+{
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!have_callback(w) || w->err != DC_OK)
+		return;
+	if (!simple_call(w, DC_WriteKernelMinidumpCallback, 0, &out) || !out.Handle)
+		return;
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	if (!in)
+		return;
+	memset(in, 0, sizeof(*in));
+	memset(&out, 0, sizeof(out));
+	in->Status = (HRESULT)DC_HR_E_NOTIMPL;
+	call(w, DC_KernelMinidumpStatusCallback, in, &out);
+	free(in);
 }
 
 /* ---------------------------------------------------------------- entry */

@@ -32,8 +32,10 @@ static void add_range(struct dci_writer *w, uint64_t start, uint64_t size)
 void dci_w_add_readable(struct dci_writer *w, uint64_t start, uint64_t size)
 {
 	const struct dc_region *r = dc_process_region_at(w->p, start);
-	if (!r || !r->contents)
+	if (!r || !r->contents) {
+		dci_w_read_failure(w, start, size); /* left out, or the dump fails */
 		return;
+	}
 	uint64_t left = r->size - (start - r->base);
 	add_range(w, start, size < left ? size : left);
 }
@@ -143,8 +145,11 @@ static void select_full_memory(struct dci_writer *w)
 			continue;
 		if (r->contents)
 			add_range(w, r->base, r->size);
-		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory))
+		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory) &&
+			 (!w->req->callback || !w->req->callback->CallbackRoutine))
 			dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_PARTIAL_COPY);
+		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory))
+			dci_w_read_failure(w, r->base, r->size);
 	}
 }
 

@@ -24,6 +24,10 @@ struct script {
 	unsigned cancel_at;        /* CancelCallback call that sets Cancel (1-based), 0 never */
 	BOOL check_cancel;         /* CheckCancel returned by every CancelCallback */
 	bool memory_forever;       /* MemoryCallback never ends its loop */
+	bool accept_read_failure;  /* ReadMemoryFailureCallback answers S_OK */
+	bool want_kernel;          /* WriteKernelMinidumpCallback returns a handle */
+	uint64_t failed_at;        /* ReadMemoryFailure.Offset seen */
+	HRESULT kernel_status;     /* KernelMinidumpStatus input seen */
 	/* observations */
 	unsigned calls[32];
 	ULONG seen_flags[32][MAX_CALLS]; /* output write flags on entry, per type */
@@ -66,13 +70,43 @@ static BOOL memory(struct script *s, PMINIDUMP_CALLBACK_INPUT in, PMINIDUMP_CALL
 	return TRUE; /* MemorySize 0 on the next call ends the loop */
 }
 
+#define PROCESS_HANDLE ((HANDLE)(uintptr_t)0x4321)
+
+/* Item 72, spec-notes §3.6 item 21: who gets ProcessId and ProcessHandle. */
+static ULONG expected_pid(ULONG type)
+{
+	switch (type) {
+	case DC_IoStartCallback:
+	case DC_IoWriteAllCallback:
+	case DC_IoFinishCallback:
+	case DC_WriteKernelMinidumpCallback:
+	case DC_KernelMinidumpStatusCallback:
+	case DC_IsProcessSnapshotCallback:
+	case DC_VmStartCallback: return 0;
+	}
+	return 4242;
+}
+
+static HANDLE expected_handle(ULONG type)
+{
+	switch (type) {
+	case DC_IoStartCallback:
+	case DC_IoWriteAllCallback:
+	case DC_IoFinishCallback:
+	case DC_WriteKernelMinidumpCallback:
+	case DC_KernelMinidumpStatusCallback: return NULL;
+	}
+	return PROCESS_HANDLE;
+}
+
 static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 				     PMINIDUMP_CALLBACK_OUTPUT out)
 {
 	struct script *s = the_script;
 	if (param != s)
 		s->param_mismatch++;
-	if (in->ProcessId != (in->CallbackType == DC_IoStartCallback ? 0u : 4242u))
+	if (in->ProcessId != expected_pid(in->CallbackType) ||
+	    in->ProcessHandle != expected_handle(in->CallbackType))
 		s->pid_mismatch++;
 	if (in->CallbackType < 32) {
 		unsigned n = s->calls[in->CallbackType]++;
@@ -82,6 +116,20 @@ static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 	switch (in->CallbackType) {
 	case DC_MemoryCallback:
 	case DC_RemoveMemoryCallback: return memory(s, in, out);
+	case DC_ReadMemoryFailureCallback:
+		s->failed_at = in->ReadMemoryFailure.Offset;
+		if (s->accept_read_failure)
+			out->Status = (HRESULT)DC_HR_S_OK;
+		return TRUE;
+	case DC_WriteKernelMinidumpCallback:
+		if (out->Handle)
+			s->cancel_presets_nonzero++; /* Handle is pre-set NULL */
+		if (s->want_kernel)
+			out->Handle = (HANDLE)(uintptr_t)0x99;
+		return TRUE;
+	case DC_KernelMinidumpStatusCallback:
+		s->kernel_status = in->Status;
+		return TRUE;
 	case DC_CancelCallback:
 		if (out->CheckCancel || out->Cancel)
 			s->cancel_presets_nonzero++;
@@ -98,7 +146,7 @@ static enum dc_err run(struct script *s, uint64_t type, struct pb_buf *out,
 	MINIDUMP_CALLBACK_INFORMATION cb = { scripted, s };
 	struct dc_write_request req = { .dump_type = type, .with_exception = true,
 					.timestamp = 1700000000u, .callback = &cb,
-					.process_id = 4242 };
+					.process_id = 4242, .process_handle = PROCESS_HANDLE };
 	struct dc_sink sink = { out, pb_buf_write };
 	the_script = s;
 	pb_process(p);
@@ -193,6 +241,12 @@ static void defaults_and_counts(void **state)
 	assert_int_equal(s.seen_flags[DC_IncludeThreadCallback][0], 0x17);
 	assert_int_equal(s.seen_flags[DC_ThreadCallback][0], 0x17);
 	assert_int_equal(s.seen_flags[DC_IncludeModuleCallback][0], 0x0D);
+	assert_int_equal(s.calls[DC_IsProcessSnapshotCallback], 1);
+	assert_int_equal(s.calls[DC_VmStartCallback], 1);
+	assert_int_equal(s.calls[DC_SecondaryFlagsCallback], 1);
+	assert_int_equal(s.calls[DC_WriteKernelMinidumpCallback], 1);
+	assert_int_equal(s.calls[DC_KernelMinidumpStatusCallback], 0);
+	assert_int_equal(s.calls[DC_ReadMemoryFailureCallback], 0);
 	assert_valid(&out);
 	done(&out, &p);
 	memset(&s, 0, sizeof(s));
@@ -323,6 +377,60 @@ static void endless_memory_loop_is_cut(void **state)
 	done(&out, &p);
 }
 
+/* Item 68: a read that fails asks ReadMemoryFailureCallback; TRUE with
+ * S_OK leaves the block out, anything else fails the dump. */
+static void read_failure(void **state)
+{
+	(void)state;
+	struct script s = { .add_base = 0x310000, .add_size = 0x100 }; /* the unreadable page */
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_E_IO);
+	assert_int_equal(res.hresult, DC_HRESULT_ERROR_PARTIAL_COPY);
+	assert_int_equal(s.failed_at, 0x310000);
+	done(&out, &p);
+	memset(&s, 0, sizeof(s));
+	s.add_base = 0x310000;
+	s.add_size = 0x100;
+	s.accept_read_failure = true;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_false(memory_touches(&out, 0x310000, 0x100));
+	assert_valid(&out);
+	done(&out, &p);
+	/* full memory without IgnoreInaccessibleMemory asks too */
+	memset(&s, 0, sizeof(s));
+	s.accept_read_failure = true;
+	assert_int_equal(run(&s, DC_MiniDumpWithFullMemory, &out, &res, &p), DC_OK);
+	assert_int_equal(s.calls[DC_ReadMemoryFailureCallback], 1);
+	assert_valid(&out);
+	done(&out, &p);
+}
+
+/* Item 73: WriteKernelMinidump after success, Handle pre-set NULL; asking
+ * for one gets a KernelMinidumpStatus (E_NOTIMPL: the model has no kernel). */
+static void kernel_minidump(void **state)
+{
+	(void)state;
+	struct script s = { .want_kernel = true };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_OK);
+	assert_int_equal(s.calls[DC_WriteKernelMinidumpCallback], 1);
+	assert_int_equal(s.calls[DC_KernelMinidumpStatusCallback], 1);
+	assert_int_equal(s.kernel_status, (HRESULT)DC_HR_E_NOTIMPL);
+	assert_int_equal(s.cancel_presets_nonzero, 0);
+	assert_int_equal(s.pid_mismatch, 0);
+	done(&out, &p);
+	memset(&s, 0, sizeof(s));
+	s.cancel_at = 1;
+	s.check_cancel = TRUE;
+	assert_int_equal(run(&s, 0, &out, &res, &p), DC_E_CANCELLED);
+	assert_int_equal(s.calls[DC_WriteKernelMinidumpCallback], 0); /* only after success */
+	done(&out, &p);
+}
+
 /* ---------------------------------------------------------------- I/O redirection */
 
 struct io_script {
@@ -340,8 +448,8 @@ struct io_script {
 static BOOL DC_WIN_CALLBACK io_cb(PVOID param, PMINIDUMP_CALLBACK_INPUT in, PMINIDUMP_CALLBACK_OUTPUT out)
 {
 	struct io_script *s = param;
-	if (s->finishes)
-		s->other_after_finish++;
+	if (s->finishes && in->CallbackType != DC_WriteKernelMinidumpCallback)
+		s->other_after_finish++; /* only the kernel-minidump question may follow */
 	switch (in->CallbackType) {
 	case DC_IoStartCallback:
 		s->starts++;
@@ -462,6 +570,8 @@ int main(void)
 		cmocka_unit_test(no_memory_callbacks_with_full_memory),
 		cmocka_unit_test(cancel),
 		cmocka_unit_test(endless_memory_loop_is_cut),
+		cmocka_unit_test(read_failure),
+		cmocka_unit_test(kernel_minidump),
 		cmocka_unit_test(io_redirection),
 		cmocka_unit_test(io_start_declined),
 		cmocka_unit_test(io_failure_at_every_call),

@@ -4,9 +4,11 @@
  * Layout: header at 0, directory at 32, every structure 8-byte aligned,
  * memory bytes before the lists that point at them, and with WithFullMemory
  * the Memory64List and its data last. Callbacks (MINIDUMP_CALLBACK_INFORMATION,
- * the Microsoft ABI) dispatched so far: IoStart, IoWriteAll, IoFinish,
- * IncludeThread, IncludeModule, Thread, Module, Memory, RemoveMemory and
- * Cancel; the others are not made yet. */
+ * the Microsoft ABI) dispatched: IoStart, IoWriteAll, IoFinish,
+ * IsProcessSnapshot, VmStart, SecondaryFlags, IncludeThread, IncludeModule,
+ * Thread, Module, Memory, RemoveMemory, ReadMemoryFailure, Cancel,
+ * WriteKernelMinidump and KernelMinidumpStatus. Not made yet: ThreadEx,
+ * IncludeVmRegion, VmQuery, VmPreRead, VmPostRead. */
 #ifndef DUMPCHECK_WRITER_H
 #define DUMPCHECK_WRITER_H
 
