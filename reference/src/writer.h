@@ -31,6 +31,7 @@ struct dci_writer {
 	uint32_t *mflags;    /* per model module: MODULE_WRITE_FLAGS in effect, 0 = left out */
 	bool cancel_checks;  /* CancelCallback still wanted */
 	uint32_t io_hresult; /* why the last IoWriteAllCallback failed */
+	bool vm_regions_done; /* IncludeVmRegionCallback said stop */
 };
 
 /* Fail the write with `err` and the HRESULT a caller would see. */
@@ -76,6 +77,10 @@ void dci_w_callbacks_start(struct dci_writer *w);
 /* ReadMemoryFailureCallback for [addr, addr + size): true to leave the block
  * out and go on, false when the dump failed. */
 bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size);
+/* IncludeVmRegionCallback for region `r`: the part to keep in [*base,
+ * *base + *size) (size 0: none); false when the dump failed. */
+bool dci_w_include_vm_region(struct dci_writer *w, const struct dc_region *r, uint64_t *base,
+			     uint64_t *size);
 /* WriteKernelMinidump (and KernelMinidumpStatus) after a successful dump. */
 void dci_w_callbacks_kernel(struct dci_writer *w);
 

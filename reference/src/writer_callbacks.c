@@ -375,6 +375,57 @@ void dci_w_callbacks_kernel(struct dci_writer *w)
 	free(in);
 }
 
+/* ---------------------------------------------------------------- full memory */
+
+/* IncludeVmRegionCallback, once per region of a full-memory dump while the
+ * callback keeps saying TRUE with Continue. VmRegion comes pre-set to the
+ * region and Continue to TRUE; only a page-aligned part of the region may
+ * come back (else E_INVALIDARG).
+ * FALSE or Continue = FALSE ends the calls and keeps the later regions
+ * whole, or fails the dump when the request asks for the other reading of
+ * the documentation (writer.include_vm_region). */
+bool dci_w_include_vm_region(struct dci_writer *w, const struct dc_region *r, uint64_t *base,
+			     uint64_t *size)
+{
+	*base = r->base;
+	*size = r->size;
+	if (!have_callback(w) || w->vm_regions_done)
+		return true;
+	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
+	MINIDUMP_CALLBACK_OUTPUT out;
+	if (!in) {
+		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
+		return false;
+	}
+	memset(in, 0, sizeof(*in));
+	memset(&out, 0, sizeof(out));
+	out.VmRegion.BaseAddress = r->base;
+	out.VmRegion.AllocationBase = r->allocation_base;
+	out.VmRegion.AllocationProtect = r->allocation_protect;
+	out.VmRegion.RegionSize = r->size;
+	out.VmRegion.State = r->state;
+	out.VmRegion.Protect = r->protect;
+	out.VmRegion.Type = r->type;
+	out.Continue = TRUE; /* a callback that ignores this type keeps the dump going */
+	BOOL ok = call(w, DC_IncludeVmRegionCallback, in, &out);
+	free(in);
+	if (!ok || !out.Continue) {
+		w->vm_regions_done = true;
+		if (w->req->vm_region_stop_fails)
+			dci_w_fail(w, DC_E_CALLBACK, DC_HR_E_FAIL);
+		return w->err == DC_OK;
+	}
+	uint64_t nb = out.VmRegion.BaseAddress, ns = out.VmRegion.RegionSize, page = DC_MINIDUMP_PAGE_SIZE;
+	if (nb < r->base || nb % page || ns % page || ns > r->size - (nb - r->base) ||
+	    nb - r->base > r->size) {
+		dci_w_fail(w, DC_E_CALLBACK, DC_HRESULT_E_INVALIDARG);
+		return false;
+	}
+	*base = nb;
+	*size = ns; /* 0: the region is filtered out */
+	return true;
+}
+
 /* ---------------------------------------------------------------- entry */
 
 enum dc_err dci_w_callbacks_enumerate(struct dci_writer *w)

@@ -143,9 +143,11 @@ static void select_full_memory(struct dci_writer *w)
 		    (r->protect & 0xFFu) == DC_PAGE_NOACCESS ||
 		    (FLAG(w, DC_MiniDumpFilterWriteCombinedMemory) && (r->protect & DC_PAGE_WRITECOMBINE)))
 			continue;
-		if (r->contents)
-			add_range(w, r->base, r->size);
-		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory) &&
+		uint64_t base, size;
+		if (r->contents) {
+			if (dci_w_include_vm_region(w, r, &base, &size))
+				add_range(w, base, size);
+		} else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory) &&
 			 (!w->req->callback || !w->req->callback->CallbackRoutine))
 			dci_w_fail(w, DC_E_IO, DC_HRESULT_ERROR_PARTIAL_COPY);
 		else if (!FLAG(w, DC_MiniDumpIgnoreInaccessibleMemory))

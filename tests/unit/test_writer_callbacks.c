@@ -28,6 +28,10 @@ struct script {
 	bool want_kernel;          /* WriteKernelMinidumpCallback returns a handle */
 	uint64_t failed_at;        /* ReadMemoryFailure.Offset seen */
 	HRESULT kernel_status;     /* KernelMinidumpStatus input seen */
+	uint64_t vm_region;        /* IncludeVmRegion: the region to edit */
+	uint64_t vm_base, vm_size; /* ... its new base and size */
+	bool vm_stop;              /* ... answer FALSE there */
+	bool vm_stop_fails;        /* the request's other reading of that FALSE */
 	/* observations */
 	unsigned calls[32];
 	ULONG seen_flags[32][MAX_CALLS]; /* output write flags on entry, per type */
@@ -130,6 +134,16 @@ static BOOL DC_WIN_CALLBACK scripted(PVOID param, PMINIDUMP_CALLBACK_INPUT in,
 	case DC_KernelMinidumpStatusCallback:
 		s->kernel_status = in->Status;
 		return TRUE;
+	case DC_IncludeVmRegionCallback:
+		if (!out->Continue)
+			s->cancel_presets_nonzero++; /* Continue is pre-set TRUE */
+		if (out->VmRegion.BaseAddress != s->vm_region)
+			return TRUE;
+		if (s->vm_stop)
+			return FALSE;
+		out->VmRegion.BaseAddress = s->vm_base;
+		out->VmRegion.RegionSize = s->vm_size;
+		return TRUE;
 	case DC_CancelCallback:
 		if (out->CheckCancel || out->Cancel)
 			s->cancel_presets_nonzero++;
@@ -146,7 +160,8 @@ static enum dc_err run(struct script *s, uint64_t type, struct pb_buf *out,
 	MINIDUMP_CALLBACK_INFORMATION cb = { scripted, s };
 	struct dc_write_request req = { .dump_type = type, .with_exception = true,
 					.timestamp = 1700000000u, .callback = &cb,
-					.process_id = 4242, .process_handle = PROCESS_HANDLE };
+					.process_id = 4242, .process_handle = PROCESS_HANDLE,
+					.vm_region_stop_fails = s->vm_stop_fails };
 	struct dc_sink sink = { out, pb_buf_write };
 	the_script = s;
 	pb_process(p);
@@ -431,6 +446,67 @@ static void kernel_minidump(void **state)
 	done(&out, &p);
 }
 
+/* True when Memory64List holds some of [addr, addr + size). */
+static bool memory64_touches(const struct pb_buf *out, uint64_t addr, uint64_t size)
+{
+	const uint8_t *ml = stream(out, DC_STREAM_MEMORY64_LIST);
+	for (uint64_t i = 0; ml && i < rd64(ml); i++) {
+		const uint8_t *d = ml + 16 + i * 16;
+		uint64_t start = rd64(d), len = rd64(d + 8);
+		if (start < addr + size && addr < start + len)
+			return true;
+	}
+	return false;
+}
+
+/* Item 74: IncludeVmRegion edits a full-memory dump's regions. */
+static void include_vm_region(void **state)
+{
+	(void)state;
+	uint64_t full = DC_MiniDumpWithFullMemory | DC_MiniDumpIgnoreInaccessibleMemory;
+	struct script s = { .vm_region = 0x200000, .vm_base = 0x201000, .vm_size = 0x1000 };
+	struct pb_buf out;
+	struct dc_write_result res;
+	struct dc_process p;
+	assert_int_equal(run(&s, full, &out, &res, &p), DC_OK);
+	assert_false(memory64_touches(&out, 0x200000, 0x1000));
+	assert_true(memory64_touches(&out, 0x201000, 0x1000));
+	assert_false(memory64_touches(&out, 0x202000, 0x2000));
+	assert_int_equal(s.cancel_presets_nonzero, 0);
+	assert_valid(&out);
+	unsigned all = s.calls[DC_IncludeVmRegionCallback];
+	done(&out, &p);
+	/* size 0 leaves the region out */
+	memset(&s, 0, sizeof(s));
+	s.vm_region = 0x200000;
+	s.vm_base = 0x200000;
+	assert_int_equal(run(&s, full, &out, &res, &p), DC_OK);
+	assert_false(memory64_touches(&out, 0x200000, 0x4000));
+	done(&out, &p);
+	/* FALSE: no more calls, the later regions whole (the default reading) */
+	memset(&s, 0, sizeof(s));
+	s.vm_region = 0x200000;
+	s.vm_stop = true;
+	assert_int_equal(run(&s, full, &out, &res, &p), DC_OK);
+	assert_true(s.calls[DC_IncludeVmRegionCallback] < all);
+	assert_true(memory64_touches(&out, 0x400000, 0x4000));
+	done(&out, &p);
+	/* the other reading, when asked for: FALSE fails the dump */
+	s.calls[DC_IncludeVmRegionCallback] = 0;
+	s.vm_stop_fails = true;
+	assert_int_equal(run(&s, full, &out, &res, &p), DC_E_CALLBACK);
+	assert_int_equal(res.hresult, DC_HR_E_FAIL);
+	done(&out, &p);
+	/* not a page-aligned part of the region: E_INVALIDARG */
+	memset(&s, 0, sizeof(s));
+	s.vm_region = 0x200000;
+	s.vm_base = 0x200800;
+	s.vm_size = 0x1000;
+	assert_int_equal(run(&s, full, &out, &res, &p), DC_E_CALLBACK);
+	assert_int_equal(res.hresult, DC_HRESULT_E_INVALIDARG);
+	done(&out, &p);
+}
+
 /* ---------------------------------------------------------------- I/O redirection */
 
 struct io_script {
@@ -571,6 +647,7 @@ int main(void)
 		cmocka_unit_test(cancel),
 		cmocka_unit_test(endless_memory_loop_is_cut),
 		cmocka_unit_test(read_failure),
+		cmocka_unit_test(include_vm_region),
 		cmocka_unit_test(kernel_minidump),
 		cmocka_unit_test(io_redirection),
 		cmocka_unit_test(io_start_declined),

@@ -6,9 +6,9 @@
  * the Memory64List and its data last. Callbacks (MINIDUMP_CALLBACK_INFORMATION,
  * the Microsoft ABI) dispatched: IoStart, IoWriteAll, IoFinish,
  * IsProcessSnapshot, VmStart, SecondaryFlags, IncludeThread, IncludeModule,
- * Thread, Module, Memory, RemoveMemory, ReadMemoryFailure, Cancel,
- * WriteKernelMinidump and KernelMinidumpStatus. Not made yet: ThreadEx,
- * IncludeVmRegion, VmQuery, VmPreRead, VmPostRead. */
+ * Thread, Module, Memory, RemoveMemory, ReadMemoryFailure, IncludeVmRegion,
+ * Cancel, WriteKernelMinidump and KernelMinidumpStatus. Not made yet:
+ * ThreadEx (Itanium only), VmQuery, VmPreRead, VmPostRead. */
 #ifndef DUMPCHECK_WRITER_H
 #define DUMPCHECK_WRITER_H
 
@@ -42,6 +42,10 @@ struct dc_write_request {
 	uint32_t process_id;  /* ProcessId passed to MiniDumpWriteDump, echoed to callbacks */
 	HANDLE process_handle;
 	HANDLE file_handle;   /* hFile: MINIDUMP_IO_CALLBACK.Handle under I/O redirection */
+	/* The documentation's two readings of IncludeVmRegionCallback returning
+	 * FALSE or Continue = FALSE: stop asking (false, the default) or fail the
+	 * dump (true). */
+	bool vm_region_stop_fails;
 };
 
 struct dc_write_result {
