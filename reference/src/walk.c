@@ -367,7 +367,7 @@ static void walk_token(struct dci_md *m, const struct dc_stream_desc *sd, const 
 
 /* One function table: descriptor, native descriptor, entries, padding. */
 static bool walk_function_table(struct dci_md *m, const struct dc_stream_desc *sd,
-				const struct dci_cur *sc, uint64_t *pos, const uint32_t sizes[4])
+				const struct dci_cur *sc, uint64_t *pos, const uint32_t sizes[3])
 {
 	uint32_t entries;
 	uint64_t total, n;
@@ -375,8 +375,7 @@ static bool walk_function_table(struct dci_md *m, const struct dc_stream_desc *s
 	if (!dci_cur_sub(sc, *pos, sizes[0], &dc) ||
 	    !dci_at_u32(&dc, DC_OFF_MINIDUMP_FUNCTION_TABLE_DESCRIPTOR_EntryCount, &entries) ||
 	    !dci_mul(entries, sizes[2], &n) || !dci_add(n, sizes[0], &total) ||
-	    !dci_add(total, sizes[1], &total) ||
-	    !dci_add(total, sizes[3], &total) || !dci_cur_has(sc, *pos, total)) {
+	    !dci_add(total, sizes[1], &total) || !dci_cur_has(sc, *pos, total)) {
 		dci_diag(m, sd->size_rule, sc->base + *pos, "function table at +%llu does not fit",
 			 (unsigned long long)*pos);
 		return false;
@@ -397,7 +396,8 @@ static bool walk_function_table(struct dci_md *m, const struct dc_stream_desc *s
 static void walk_function_tables(struct dci_md *m, const struct dc_stream_desc *sd,
 				 const struct dci_cur *sc)
 {
-	uint32_t hsize, count, align, sizes[4] = { 0, 0, 0, 0 };
+	/* SizeOfDescriptor, SizeOfNativeDescriptor, SizeOfFunctionEntry */
+	uint32_t hsize, count, align, sizes[3] = { 0, 0, 0 };
 	const struct dc_struct_desc *hd = sdesc(sd->header);
 	if (sc->len < hd->size ||
 	    !dci_at_u32(sc, DC_OFF_MINIDUMP_FUNCTION_TABLE_STREAM_SizeOfHeader, &hsize) ||
