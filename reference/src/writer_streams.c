@@ -16,6 +16,27 @@ static uint8_t *stream_buf(struct dci_writer *w, uint64_t size)
 	return b;
 }
 
+/* A versioned-list stream (vlist shape) of `n` entries of `es` bytes, its
+ * header filled from the generated stream table: SizeOfHeader, SizeOfEntry
+ * and the count, wherever that stream's header keeps them. */
+static uint8_t *vlist_buf(struct dci_writer *w, uint32_t type, uint64_t n, uint32_t es,
+			  uint64_t *size, uint32_t *hs)
+{
+	const struct dc_stream_desc *sd = dc_stream_lookup(type);
+	*hs = dc_struct_descs[sd->header].size;
+	*size = *hs + n * es;
+	uint8_t *b = stream_buf(w, *size);
+	if (!b)
+		return NULL;
+	dci_st32(b, sd->header_size_off, *hs);
+	dci_st32(b, sd->entry_size_off, es);
+	if (sd->count_width == 8)
+		dci_st64(b, sd->count_off, n);
+	else
+		dci_st32(b, sd->count_off, (uint32_t)n);
+	return b;
+}
+
 /* Write `b[0..size)` as stream `type` and free it. */
 static void finish_stream(struct dci_writer *w, uint32_t type, uint8_t *b, uint64_t size)
 {
@@ -107,18 +128,16 @@ void dci_w_thread_info(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
 	size_t n = kept(w->tflags, p->nthreads, DC_ThreadWriteThreadInfo), k = 0;
-	uint64_t size = DC_SIZE_MINIDUMP_THREAD_INFO_LIST + (uint64_t)n * DC_SIZE_MINIDUMP_THREAD_INFO;
-	uint8_t *b = stream_buf(w, size);
+	uint64_t size;
+	uint32_t hs;
+	uint8_t *b = vlist_buf(w, DC_STREAM_THREAD_INFO_LIST, n, DC_SIZE_MINIDUMP_THREAD_INFO, &size, &hs);
 	if (!b)
 		return;
-	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_SizeOfHeader, DC_SIZE_MINIDUMP_THREAD_INFO_LIST);
-	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_SizeOfEntry, DC_SIZE_MINIDUMP_THREAD_INFO);
-	dci_st32(b, DC_OFF_MINIDUMP_THREAD_INFO_LIST_NumberOfEntries, (uint32_t)n);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		const struct dc_thread *t = &p->threads[i];
 		if (!(w->tflags[i] & DC_ThreadWriteThreadInfo))
 			continue;
-		uint8_t *e = b + DC_SIZE_MINIDUMP_THREAD_INFO_LIST + k++ * DC_SIZE_MINIDUMP_THREAD_INFO;
+		uint8_t *e = b + hs + k++ * DC_SIZE_MINIDUMP_THREAD_INFO;
 		dci_st32(e, DC_OFF_MINIDUMP_THREAD_INFO_ThreadId, t->id);
 		dci_st32(e, DC_OFF_MINIDUMP_THREAD_INFO_ExitStatus, t->exit_status);
 		dci_st64(e, DC_OFF_MINIDUMP_THREAD_INFO_CreateTime, t->create_time);
@@ -181,14 +200,12 @@ void dci_w_modules(struct dci_writer *w)
 void dci_w_unloaded(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t hs = DC_SIZE_MINIDUMP_UNLOADED_MODULE_LIST, es = DC_SIZE_MINIDUMP_UNLOADED_MODULE;
-	uint64_t size = hs + (uint64_t)p->nunloaded * es;
-	uint8_t *b = stream_buf(w, size);
+	const uint32_t es = DC_SIZE_MINIDUMP_UNLOADED_MODULE;
+	uint64_t size;
+	uint32_t hs;
+	uint8_t *b = vlist_buf(w, DC_STREAM_UNLOADED_MODULE_LIST, p->nunloaded, es, &size, &hs);
 	if (!b)
 		return;
-	dci_st32(b, DC_OFF_MINIDUMP_UNLOADED_MODULE_LIST_SizeOfHeader, (uint32_t)hs);
-	dci_st32(b, DC_OFF_MINIDUMP_UNLOADED_MODULE_LIST_SizeOfEntry, (uint32_t)es);
-	dci_st32(b, DC_OFF_MINIDUMP_UNLOADED_MODULE_LIST_NumberOfEntries, (uint32_t)p->nunloaded);
 	for (size_t i = 0; i < p->nunloaded; i++) {
 		const struct dc_unloaded_module *u = &p->unloaded[i];
 		uint8_t *e = b + hs + i * es;
@@ -305,14 +322,12 @@ static void put_handle(struct dci_writer *w, uint8_t *e, const struct dc_handle 
 void dci_w_handles(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t hs = DC_SIZE_MINIDUMP_HANDLE_DATA_STREAM, es = DC_SIZE_MINIDUMP_HANDLE_DESCRIPTOR_2;
-	uint64_t size = hs + (uint64_t)p->nhandles * es;
-	uint8_t *b = stream_buf(w, size);
+	const uint32_t es = DC_SIZE_MINIDUMP_HANDLE_DESCRIPTOR_2;
+	uint64_t size;
+	uint32_t hs;
+	uint8_t *b = vlist_buf(w, DC_STREAM_HANDLE_DATA, p->nhandles, es, &size, &hs);
 	if (!b)
 		return;
-	dci_st32(b, DC_OFF_MINIDUMP_HANDLE_DATA_STREAM_SizeOfHeader, (uint32_t)hs);
-	dci_st32(b, DC_OFF_MINIDUMP_HANDLE_DATA_STREAM_SizeOfDescriptor, (uint32_t)es);
-	dci_st32(b, DC_OFF_MINIDUMP_HANDLE_DATA_STREAM_NumberOfDescriptors, (uint32_t)p->nhandles);
 	for (size_t i = 0; i < p->nhandles; i++)
 		put_handle(w, b + hs + i * es, &p->handles[i]);
 	finish_stream(w, DC_STREAM_HANDLE_DATA, b, size);
@@ -323,14 +338,12 @@ void dci_w_handles(struct dci_writer *w)
 void dci_w_memory_info(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	uint64_t hs = DC_SIZE_MINIDUMP_MEMORY_INFO_LIST, es = DC_SIZE_MINIDUMP_MEMORY_INFO;
-	uint64_t size = hs + (uint64_t)p->nregions * es;
-	uint8_t *b = stream_buf(w, size);
+	const uint32_t es = DC_SIZE_MINIDUMP_MEMORY_INFO;
+	uint64_t size;
+	uint32_t hs;
+	uint8_t *b = vlist_buf(w, DC_STREAM_MEMORY_INFO_LIST, p->nregions, es, &size, &hs);
 	if (!b)
 		return;
-	dci_st32(b, DC_OFF_MINIDUMP_MEMORY_INFO_LIST_SizeOfHeader, (uint32_t)hs);
-	dci_st32(b, DC_OFF_MINIDUMP_MEMORY_INFO_LIST_SizeOfEntry, (uint32_t)es);
-	dci_st64(b, DC_OFF_MINIDUMP_MEMORY_INFO_LIST_NumberOfEntries, p->nregions);
 	for (size_t i = 0; i < p->nregions; i++) {
 		const struct dc_region *r = &p->regions[i];
 		uint8_t *e = b + hs + i * es;
