@@ -41,7 +41,7 @@ LDFLAGS_ALL := $(VARIANT_LDFLAGS_$(VARIANT)) $(LDFLAGS)
 
 LIB_SRCS := $(wildcard reference/src/*.c) reference/gen/dc_spec.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-CLI_OBJS := $(BUILD)/obj/reference/cli/dumpcheck.o
+CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard reference/cli/*.c))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))

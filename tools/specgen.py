@@ -179,7 +179,11 @@ def check(spec: Spec) -> None:
             if st.get(key, default) not in rules:
                 raise SpecError(f"stream {st['name']}: unknown rule {st[key]}")
     for c in spec.contexts:
-        need(c, "name", "arch", "size", "flags_off", "arch_flag", "tag")
+        need(c, "name", "arch", "size", "flags_off", "arch_flag", "all_flags", "pc_off", "sp_off",
+             "reg_size", "tag")
+        for k in ("pc_off", "sp_off", "flags_off"):
+            if c[k] + (4 if k == "flags_off" else c["reg_size"]) > c["size"]:
+                raise SpecError(f"context {c['name']}: {k} outside the CONTEXT")
     for case in spec.cases:
         for rid in case.get("fires", []) + case.get("quiet", []):
             if rid not in rules:
@@ -673,7 +677,9 @@ def gen_source(spec: Spec) -> str:
     out.append("")
     out.append("const struct dc_context_desc dc_context_descs[DC_CONTEXT_DESC_COUNT] = {")
     for c in spec.contexts:
-        out.append(f"\t{{ {c_str(c['name'])}, {c['arch']}u, {c['size']}u, {c['flags_off']}u, {hexv(c['arch_flag'])} }},")
+        out.append(f"\t{{ {c_str(c['name'])}, {c['arch']}u, {c['size']}u, {c['flags_off']}u, "
+                   f"{hexv(c['arch_flag'])}, {hexv(c['all_flags'])}, {c['pc_off']}u, {c['sp_off']}u, "
+                   f"{c['reg_size']}u }},")
     out.append("};")
     out.append("")
     out += static_asserts(spec)
@@ -773,9 +779,12 @@ def gen_markdown(spec: Spec) -> str:
         for v in e["values"]:
             out.append(f"| 0x{v['value']:X} | {v['name']} |")
         out.append("")
-    out += ["## CPU contexts", "", "| name | arch | size | ContextFlags at | arch flag |", "|---|---|---|---|---|"]
+    out += ["## CPU contexts", "",
+            "| name | arch | size | ContextFlags at | arch flag | all flags | PC at | SP at | register bytes |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for c in spec.contexts:
-        out.append(f"| {c['name']} | {c['arch']} | {c['size']} | 0x{c['flags_off']:X} | 0x{c['arch_flag']:X} |")
+        out.append(f"| {c['name']} | {c['arch']} | {c['size']} | 0x{c['flags_off']:X} | 0x{c['arch_flag']:X} "
+                   f"| 0x{c['all_flags']:X} | 0x{c['pc_off']:X} | 0x{c['sp_off']:X} | {c['reg_size']} |")
     out += gen_abi_markdown(spec)
     out += ["", "## Constants", "", "| name | value | tag | doc |", "|---|---|---|---|"]
     for c in spec.constants:

@@ -1,4 +1,5 @@
-/* dumpcheck: validate, dump and list the rules of Windows minidumps.
+/* dumpcheck: validate, dump and list the rules of Windows minidumps; run
+ * the reference writer on a scenario.
  * Exit codes: 0 conformant, 1 non-conformant, 2 usage or input-file error. */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,11 +11,8 @@
 #include "dumpcheck/dumpcheck.h"
 #include "dumpcheck/print.h"
 #include "dumpcheck/report.h"
+#include "cli.h"
 
-#define EXIT_CONFORMANT 0
-#define EXIT_NONCONFORMANT 1
-#define EXIT_USAGE 2
-#define MAX_COPY (1ull << 30) /* unmappable inputs (pipes) are read up to 1 GiB */
 
 static const char *const usage_main =
 	"usage: dumpcheck COMMAND [OPTIONS] ...\n"
@@ -23,6 +21,7 @@ static const char *const usage_main =
 	"  validate FILE...   check minidumps against the conformance rules\n"
 	"  dump FILE          print every stream and field of a minidump\n"
 	"  rules              list the conformance rules\n"
+	"  write SCENARIO OUT run the reference writer on a scenario\n"
 	"  help [COMMAND]     show help\n"
 	"\n"
 	"exit codes: 0 conformant, 1 non-conformant, 2 usage or input-file error\n";
@@ -54,8 +53,7 @@ static const char *const usage_rules =
 	"\n"
 	"Lists every conformance rule: id, level, phase, evidence tag, text, source.\n";
 
-__attribute__((format(printf, 2, 3))) static int usage_error(const char *usage, const char *fmt,
-								     ...)
+int usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -66,7 +64,7 @@ __attribute__((format(printf, 2, 3))) static int usage_error(const char *usage, 
 	return EXIT_USAGE;
 }
 
-static bool is_help(const char *arg)
+bool is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
@@ -264,6 +262,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (strcmp(cmd, "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(cmd, "write") == 0)
+		return cmd_write(argc - 1, argv + 1);
 	if (strcmp(cmd, "--version") == 0) {
 		printf("dumpcheck %s\n", DC_VERSION);
 		return EXIT_CONFORMANT;
@@ -273,6 +273,7 @@ int main(int argc, char **argv)
 		fputs(strcmp(topic, "validate") == 0 ? usage_validate
 		      : strcmp(topic, "dump") == 0   ? usage_dump
 		      : strcmp(topic, "rules") == 0  ? usage_rules
+		      : strcmp(topic, "write") == 0  ? usage_write
 						     : usage_main,
 		      stdout);
 		return EXIT_CONFORMANT;

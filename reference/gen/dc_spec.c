@@ -1073,10 +1073,10 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 };
 
 const struct dc_context_desc dc_context_descs[DC_CONTEXT_DESC_COUNT] = {
-	{ "CONTEXT_X86", 0u, 716u, 0u, 0x10000u },
-	{ "CONTEXT_AMD64", 9u, 1232u, 48u, 0x100000u },
-	{ "CONTEXT_ARM64", 12u, 912u, 0u, 0x400000u },
-	{ "CONTEXT_ARM", 5u, 416u, 0u, 0x200000u },
+	{ "CONTEXT_X86", 0u, 716u, 0u, 0x10000u, 0x1003Fu, 184u, 196u, 4u },
+	{ "CONTEXT_AMD64", 9u, 1232u, 48u, 0x100000u, 0x10001Fu, 248u, 152u, 8u },
+	{ "CONTEXT_ARM64", 12u, 912u, 0u, 0x400000u, 0x40001Fu, 264u, 256u, 8u },
+	{ "CONTEXT_ARM", 5u, 416u, 0u, 0x200000u, 0x20000Fu, 64u, 56u, 4u },
 };
 
 /* layout pins: every field lies inside its struct */

@@ -16,14 +16,6 @@ static bool at32(const struct dci_cur *c, uint64_t off, uint32_t *v)
 
 /* ---------------------------------------------------------------- facts */
 
-static const struct dc_context_desc *context_for(uint32_t arch)
-{
-	for (unsigned i = 0; i < DC_CONTEXT_DESC_COUNT; i++)
-		if (dc_context_descs[i].arch == arch)
-			return &dc_context_descs[i];
-	return NULL;
-}
-
 static bool find_stream(const struct dci_md *m, uint32_t want, struct dci_cur *out)
 {
 	for (uint32_t i = 0; i < m->nstreams; i++) {
@@ -84,7 +76,7 @@ void dci_gather_facts(struct dci_md *m)
 	if (find_stream(m, DC_STREAM_SYSTEM_INFO, &c) &&
 	    dci_at_u16(&c, DC_OFF_MINIDUMP_SYSTEM_INFO_ProcessorArchitecture, &arch)) {
 		m->has_arch = true;
-		m->context = context_for(arch);
+		m->context = dc_context_lookup(arch);
 	}
 	if (find_stream(m, DC_STREAM_SYSTEM_INFO, &c) &&
 	    dci_at_u32(&c, DC_OFF_MINIDUMP_SYSTEM_INFO_PlatformId, &platform))

@@ -38,6 +38,51 @@ const char *dc_enum_name(uint16_t enum_id, uint64_t value)
 	return NULL;
 }
 
+/* Length of the prefix (or suffix) every value name of `e` shares. */
+static size_t shared_affix(const struct dc_enum_desc *e, bool suffix)
+{
+	if (e->nvalues < 2)
+		return 0;
+	const char *first = e->values[0].name;
+	size_t n = strlen(first);
+	for (unsigned i = 1; i < e->nvalues; i++) {
+		const char *s = e->values[i].name;
+		size_t len = strlen(s), k = 0;
+		while (k < n && k < len &&
+		       (suffix ? first[strlen(first) - 1 - k] == s[len - 1 - k] : first[k] == s[k]))
+			k++;
+		n = k;
+	}
+	return n;
+}
+
+bool dc_enum_parse(uint16_t enum_id, const char *name, uint64_t *out)
+{
+	if (enum_id >= DC_E_COUNT || !name)
+		return false;
+	const struct dc_enum_desc *e = &dc_enum_descs[enum_id];
+	size_t pre = shared_affix(e, false), suf = shared_affix(e, true), len = strlen(name);
+	for (unsigned i = 0; i < e->nvalues; i++) {
+		const char *v = e->values[i].name;
+		size_t vlen = strlen(v);
+		bool bare_pre = vlen == pre + len && memcmp(v + pre, name, len) == 0;
+		bool bare_suf = vlen == len + suf && memcmp(v, name, len) == 0;
+		if (strcmp(v, name) == 0 || (pre && bare_pre) || (suf && bare_suf)) {
+			*out = e->values[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct dc_context_desc *dc_context_lookup(uint32_t arch)
+{
+	for (unsigned i = 0; i < DC_CONTEXT_DESC_COUNT; i++)
+		if (dc_context_descs[i].arch == arch)
+			return &dc_context_descs[i];
+	return NULL;
+}
+
 uint64_t dc_field_width(const struct dc_field_desc *fd)
 {
 	static const uint8_t widths[] = { 1, 2, 4, 8, 4, 16 };

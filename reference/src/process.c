@@ -131,10 +131,8 @@ struct dc_unloaded_module *dc_process_add_unloaded(struct dc_process *p)
 
 uint32_t dc_arch_context_size(enum dc_arch arch)
 {
-	for (unsigned i = 0; i < DC_CONTEXT_DESC_COUNT; i++)
-		if (dc_context_descs[i].arch == (uint32_t)arch)
-			return dc_context_descs[i].size;
-	return 0;
+	const struct dc_context_desc *c = dc_context_lookup((uint32_t)arch);
+	return c ? c->size : 0;
 }
 
 const struct dc_region *dc_process_region_at(const struct dc_process *p, uint64_t addr)

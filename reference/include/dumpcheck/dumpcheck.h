@@ -5,6 +5,7 @@
 #ifndef DUMPCHECK_H
 #define DUMPCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -143,6 +144,15 @@ const struct dc_rule_desc *dc_rule_lookup(const char *id);
 
 /* Name of `value` in value set `enum_id`, or NULL when it has none. */
 const char *dc_enum_name(uint16_t enum_id, uint64_t value);
+
+/* Parse `name` as a value of set `enum_id`: the exact name, or the name
+ * without the prefix or suffix every value of the set shares ("WithDataSegs"
+ * for MiniDumpWithDataSegs, "IncludeModule" for IncludeModuleCallback).
+ * False when no value has that name. */
+bool dc_enum_parse(uint16_t enum_id, const char *name, uint64_t *out);
+
+/* The CONTEXT record of SystemInfo.ProcessorArchitecture `arch`, or NULL. */
+const struct dc_context_desc *dc_context_lookup(uint32_t arch);
 
 /* Bytes a field occupies: its type's width times its count. */
 uint64_t dc_field_width(const struct dc_field_desc *fd);

@@ -115,6 +115,10 @@ struct dc_context_desc {
 	uint32_t size;
 	uint32_t flags_off;
 	uint32_t arch_flag;
+	uint32_t all_flags; /* CONTEXT_ALL of the architecture: what a full capture sets */
+	uint32_t pc_off;    /* instruction pointer (Eip, Rip, Pc) */
+	uint32_t sp_off;    /* stack pointer (Esp, Rsp, Sp) */
+	uint32_t reg_size;  /* bytes of those two registers */
 };
 
 #endif
