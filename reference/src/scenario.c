@@ -270,6 +270,25 @@ static bool script(struct dci_sc *c, const struct dc_toml_value *root, struct dc
 	return true;
 }
 
+/* ---------------------------------------------------------------- expect */
+
+static bool expect(struct dci_sc *c, const struct dc_toml_value *v, struct dc_scenario *sc)
+{
+	sc->expect_returned = true;
+	sc->expect_roundtrip = true;
+	if (!v)
+		return true;
+	size_t mark = dci_sc_push(c, "expect");
+	bool ok = dci_sc_table(c, v, KEYS("returned", "last_error", "roundtrip")) &&
+		  dci_sc_bool(c, v, "returned", &sc->expect_returned) &&
+		  dci_sc_hresult(c, v, "last_error", &sc->expect_hresult) &&
+		  dci_sc_bool(c, v, "roundtrip", &sc->expect_roundtrip);
+	if (ok && sc->expect_returned != !dc_toml_get(v, "last_error"))
+		ok = dci_sc_fail(c, v, "last_error", "give last_error exactly when returned = false");
+	dci_sc_pop(c, mark);
+	return ok;
+}
+
 /* ---------------------------------------------------------------- entry */
 
 /* A table of the scenario, or of its base when the scenario has none. */
@@ -285,7 +304,7 @@ static bool top(struct dci_sc *c, const struct dc_toml_value *root, const struct
 {
 	const struct dc_toml_value *proc = own_or_base(root, base, "process");
 	char why[256];
-	if (!dci_sc_table(c, root, KEYS("name", "description", "base", "process", "request", "callback")))
+	if (!dci_sc_table(c, root, KEYS("name", "description", "base", "process", "request", "callback", "expect")))
 		return false;
 	if (dc_toml_get(root, "base") && !base)
 		return dci_sc_fail(c, dc_toml_get(root, "base"), "base", "a base is only read from a file (dc_scenario_load)");
@@ -298,7 +317,8 @@ static bool top(struct dci_sc *c, const struct dc_toml_value *root, const struct
 		return false;
 	if (dc_process_check(&sc->process, why, sizeof(why)) != DC_OK)
 		return dci_sc_fail(c, proc, NULL, "%s", why);
-	return request(c, own_or_base(root, base, "request"), sc) && script(c, root, sc);
+	return request(c, own_or_base(root, base, "request"), sc) && script(c, root, sc) &&
+	       expect(c, dc_toml_get(root, "expect"), sc);
 }
 
 static enum dc_err parse_doc(const char *text, size_t len, const char *what, struct dc_toml **doc,

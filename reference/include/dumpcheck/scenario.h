@@ -19,6 +19,10 @@ struct dc_scenario {
 	struct dc_script script;          /* the [[callback]] rules; script.io unset */
 	MINIDUMP_CALLBACK_INFORMATION callback;
 	bool callbacks; /* request.callback is set: [request] callbacks = false clears it */
+	/* [expect]: what the reference writer must do with this scenario */
+	bool expect_returned;     /* MiniDumpWriteDump's BOOL (default TRUE) */
+	int32_t expect_hresult;   /* its last error when it returns FALSE */
+	bool expect_roundtrip;    /* the dump reads back as the model (default TRUE) */
 };
 
 /* Region contents a scenario may hold when the caller gives no budget. */
