@@ -315,8 +315,10 @@ static bool top(struct dci_sc *c, const struct dc_toml_value *root, const struct
 	sc->description = "";
 	if (!dci_sc_str(c, root, "name", true, &sc->name) || !dci_sc_str(c, root, "description", false, &sc->description))
 		return false;
-	if (dc_process_check(&sc->process, why, sizeof(why)) != DC_OK)
+	if (dc_process_check(&sc->process, why, sizeof(why)) != DC_OK) {
+		dci_sc_push(c, "process");
 		return dci_sc_fail(c, proc, NULL, "%s", why);
+	}
 	return request(c, own_or_base(root, base, "request"), sc) && script(c, root, sc) &&
 	       expect(c, dc_toml_get(root, "expect"), sc);
 }
