@@ -33,6 +33,9 @@ static bool user_stream(struct dci_sc *c, const struct dc_toml_value *v, struct 
 		  dci_sc_str(c, v, "text", false, &text) && dci_sc_hex(c, v, "hex", &hex);
 	if (ok && text && hex.data)
 		ok = dci_sc_fail(c, v, "hex", "give either text or hex, not both");
+	if (ok && u->type <= DC_LAST_RESERVED_STREAM)
+		ok = dci_sc_fail(c, v, "type", "0x%X is a reserved stream type; user streams are above 0xFFFF",
+				 u->type);
 	if (ok && hex.size > UINT32_MAX)
 		ok = dci_sc_fail(c, v, "hex", "too long");
 	u->buffer = text ? (const void *)text : hex.data;

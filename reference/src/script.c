@@ -135,7 +135,10 @@ BOOL DC_WIN_CALLBACK dc_script_callback(PVOID param, PMINIDUMP_CALLBACK_INPUT in
 	uint64_t nth = type < DC_SCRIPT_TYPES ? ++s->calls[type] : 0;
 	const struct dc_script_rule *r = match(s, in, nth);
 	BOOL ret = TRUE;
-	bool refuses = r && r->has_return && !r->ret;
+	/* A rule that fails an IoWriteAll must not have written: the bytes
+	 * would sit in the file of a dump that failed. */
+	bool refuses = r && ((r->has_return && !r->ret) ||
+			     ((r->set & DC_SCRIPT_STATUS) && r->status != (int32_t)DC_HR_S_OK));
 	if (type == DC_IoWriteAllCallback && !refuses)
 		ret = io_write(s, in, out);
 	else if (type == DC_IoFinishCallback)
