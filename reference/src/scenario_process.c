@@ -335,6 +335,57 @@ static bool unloaded(struct dci_sc *c, const struct dc_toml_value *v, struct dc_
 	       dci_sc_u32(c, v, "timestamp", false, &u->timestamp);
 }
 
+/* ---------------------------------------------------------------- tokens */
+
+/* [[process.token]] { id, handle, hex } into a MINIDUMP_TOKEN_INFO_LIST:
+ * built here, so a scenario cannot describe an inconsistent list. */
+static bool tokens(struct dci_sc *c, const struct dc_toml_value *t)
+{
+	const struct dc_toml_value *arr;
+	size_t n;
+	uint64_t total = DC_SIZE_MINIDUMP_TOKEN_INFO_LIST;
+	if (!dci_sc_array(c, t, "token", &arr, &n) || !n)
+		return c->err == DC_OK;
+	struct dc_blob *bytes = (struct dc_blob *)dc_process_copy(c->p, NULL, n * sizeof(*bytes));
+	uint64_t *ids = (uint64_t *)dc_process_copy(c->p, NULL, n * 2 * sizeof(*ids));
+	if (!bytes || !ids)
+		return NOMEM(c);
+	for (size_t i = 0; i < n; i++) {
+		const struct dc_toml_value *v = dc_toml_at(arr, i);
+		size_t mark = dci_sc_push(c, ".token[%zu]", i);
+		bool ok = dci_sc_table(c, v, KEYS("id", "handle", "hex")) &&
+			  dci_sc_u64(c, v, "id", UINT32_MAX, true, &ids[2 * i]) &&
+			  dci_sc_u64(c, v, "handle", UINT64_MAX, false, &ids[2 * i + 1]) &&
+			  dci_sc_hex(c, v, "hex", &bytes[i]);
+		total += DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER + bytes[i].size;
+		if (ok && total > UINT32_MAX)
+			ok = dci_sc_fail(c, v, "hex", "the token list passes 4 GiB");
+		dci_sc_pop(c, mark);
+		if (!ok)
+			return false;
+	}
+	uint8_t *b = dc_process_copy(c->p, NULL, total);
+	if (!b)
+		return NOMEM(c);
+	st(b, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_TokenListSize, total, 4);
+	st(b, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_TokenListEntries, n, 4);
+	st(b, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_ListHeaderSize, DC_SIZE_MINIDUMP_TOKEN_INFO_LIST, 4);
+	st(b, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_ElementHeaderSize, DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER, 4);
+	uint32_t pos = DC_SIZE_MINIDUMP_TOKEN_INFO_LIST;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t size = DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER + (uint32_t)bytes[i].size;
+		st(b, pos + DC_OFF_MINIDUMP_TOKEN_INFO_HEADER_TokenSize, size, 4);
+		st(b, pos + DC_OFF_MINIDUMP_TOKEN_INFO_HEADER_TokenId, ids[2 * i], 4);
+		st(b, pos + DC_OFF_MINIDUMP_TOKEN_INFO_HEADER_TokenHandle, ids[2 * i + 1], 8);
+		if (bytes[i].size)
+			memcpy(b + pos + DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER, bytes[i].data, bytes[i].size);
+		pos += size;
+	}
+	c->p->tokens.data = b;
+	c->p->tokens.size = total;
+	return true;
+}
+
 /* ---------------------------------------------------------------- system, exception */
 
 static bool system_info(struct dci_sc *c, const struct dc_toml_value *t)
@@ -490,7 +541,7 @@ bool dci_sc_process(struct dci_sc *c, const struct dc_toml_value *proc, uint64_t
 {
 	enum dc_arch a = DC_ARCH_AMD64;
 	size_t mark = dci_sc_push(c, "process");
-	bool ok = dci_sc_table(c, proc, KEYS("arch", "pid", "create_time", "user_time", "kernel_time", "tokens",
+	bool ok = dci_sc_table(c, proc, KEYS("arch", "pid", "create_time", "user_time", "kernel_time", "token",
 					     "system", "thread", "module", "region", "handle", "unloaded",
 					     "exception")) &&
 		  arch(c, proc, &a);
@@ -500,7 +551,7 @@ bool dci_sc_process(struct dci_sc *c, const struct dc_toml_value *proc, uint64_t
 	     dci_sc_u32(c, proc, "create_time", false, &c->p->create_time) &&
 	     dci_sc_u32(c, proc, "user_time", false, &c->p->user_time) &&
 	     dci_sc_u32(c, proc, "kernel_time", false, &c->p->kernel_time) &&
-	     dci_sc_hex(c, proc, "tokens", &c->p->tokens) && system_info(c, proc) &&
+	     tokens(c, proc) && system_info(c, proc) &&
 	     each(c, proc, "thread", NULL, add_thread) && each(c, proc, "module", NULL, add_module) &&
 	     each(c, proc, "region", &memory_budget, add_region) && each(c, proc, "handle", NULL, add_handle) &&
 	     each(c, proc, "unloaded", NULL, add_unloaded) && exception(c, proc);

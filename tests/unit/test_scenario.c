@@ -62,6 +62,13 @@ static void plain_file_builds_the_model(void **state)
 	assert_int_equal(p->regions[1].contents[5], (uint8_t)((0x110005 >> 12) ^ 0x110005));
 	assert_null(dc_process_region_at(p, 0x310000)->contents);
 	assert_int_equal(p->handles[0].nobjinfo, 2);
+	/* one token: list header 16 + element header 16 + 8 bytes */
+	assert_int_equal(p->tokens.size, 40);
+	assert_int_equal(le(p->tokens.data, 4), 40);
+	assert_int_equal(le(p->tokens.data + 4, 4), 1);
+	assert_int_equal(le(p->tokens.data + 16, 4), 24);
+	assert_int_equal(le(p->tokens.data + 20, 4), 7);
+	assert_int_equal(le(p->tokens.data + 24, 8), 0x3C);
 	assert_true(p->has_exception);
 	assert_ptr_equal(p->exception.context.data, p->threads[1].context.data);
 	assert_true(sc.request.with_exception);
@@ -105,7 +112,8 @@ static void bad_scenarios_explain_themselves(void **state)
 		{ PROC "colour = 1\n", "line 4: process.colour: unknown key", DC_E_MALFORMED },
 		{ PROC "pid = -1\n", "process.pid: expected a non-negative integer", DC_E_MALFORMED },
 		{ PROC "pid = 0x100000000\n", "process.pid: 4294967296 is above the maximum", DC_E_MALFORMED },
-		{ PROC "tokens = \"0g\"\n", "process.tokens: not a pair of hex digits", DC_E_MALFORMED },
+		{ PROC "[[process.token]]\nid = 1\nhex = \"0g\"\n", "process.token[0].hex: not a pair of hex digits",
+		  DC_E_MALFORMED },
 		{ PROC "[[process.region]]\nbase = 0\nsize = 4096\nprotect = \"PAGE_BOGUS\"\n",
 		  "process.region[0].protect: unknown name 'PAGE_BOGUS'", DC_E_MALFORMED },
 		{ PROC "[[process.region]]\nbase = 0\nsize = 0x200000\n",
