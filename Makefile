@@ -4,7 +4,8 @@
 #   make test         every test: unit (cmocka), CLI, Python, real dumps
 #   make bench        speed and memory benchmarks against peer readers
 #   make gen          regenerate reference/gen, the fuzz dictionary, SPEC.md
-#   make check-gen    fail if generated files drift from spec/
+#   make check-gen    fail if generated files (and scenario seeds) drift from spec/
+#   make seeds        regenerate corpus/seeds/fuzz_scenario from spec/scenarios
 #   make deps         install the Debian packages the project needs
 #   make abi-check    build the Windows ABI header for x64/x86 (mingw-w64), ARM64 (clang)
 #   make deps-cross   install the mingw-w64 cross compilers abi-check uses
@@ -56,7 +57,7 @@ SECONDS ?= 60
 DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm llvm-14 libcmocka-dev afl++ python3 valgrind
 CROSS_PACKAGES := gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
 
-.PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen deps deps-check clean \
+.PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen seeds deps deps-check clean \
         abi-check deps-cross \
         build-variants unit-tests format
 
@@ -116,6 +117,11 @@ gen:
 
 check-gen:
 	$(PYTHON) tools/specgen.py --check
+	$(PYTHON) tools/mkseeds.py --check
+
+# Seed corpora derived from spec/ (the example scenarios, flattened)
+seeds:
+	$(PYTHON) tools/mkseeds.py
 
 # ---------------------------------------------------------------- Windows ABI
 
