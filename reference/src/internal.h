@@ -55,6 +55,10 @@ static inline uint64_t dci_le64(const uint8_t *p)
  * UTF-8 length written. */
 size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t cap);
 
+/* Bytes dci_utf16_to_utf8 needs for `nchars` units, without the NUL: the
+ * exact size, so that a reader allocates no more than it keeps. */
+uint64_t dci_utf16_utf8_size(const uint8_t *src, uint64_t nchars);
+
 /* True when `nchars` UTF-16LE units at `src` contain no unpaired surrogate. */
 bool dci_utf16_valid(const uint8_t *src, uint64_t nchars);
 

@@ -63,6 +63,17 @@ size_t dci_utf16_to_utf8(const uint8_t *src, uint64_t nchars, char *dst, size_t 
 	return len;
 }
 
+uint64_t dci_utf16_utf8_size(const uint8_t *src, uint64_t nchars)
+{
+	uint64_t n = 0;
+	bool bad = false;
+	for (uint64_t i = 0; i < nchars;) {
+		uint32_t cp = next_cp(src, nchars, &i, &bad);
+		n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	}
+	return n;
+}
+
 bool dci_utf16_valid(const uint8_t *src, uint64_t nchars)
 {
 	bool bad = false;

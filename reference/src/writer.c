@@ -38,7 +38,7 @@ void dci_w_fail(struct dci_writer *w, enum dc_err err, uint32_t hresult)
 	}
 }
 
-static void emit(struct dci_writer *w, uint64_t off, const void *data, uint64_t n)
+void dci_w_emit(struct dci_writer *w, uint64_t off, const void *data, uint64_t n)
 {
 	static const uint8_t zeros[4096];
 	if (!w->sink || w->err != DC_OK || n == 0)
@@ -57,17 +57,24 @@ static void emit(struct dci_writer *w, uint64_t off, const void *data, uint64_t 
 	}
 }
 
-uint64_t dci_w_put(struct dci_writer *w, const void *data, uint64_t n)
+uint64_t dci_w_reserve(struct dci_writer *w, uint64_t n)
 {
 	uint64_t rva = (w->pos + 7u) & ~(uint64_t)7u;
 	if (rva > UINT32_MAX || n > UINT32_MAX - rva) {
-		/* a 32-bit RVA cannot address it (Memory64 data uses dci_w_put64) */
+		/* a 32-bit RVA cannot address it (Memory64 data goes after the last RVA) */
 		dci_w_fail(w, DC_E_LIMIT, DC_HRESULT_E_INVALIDARG);
 		return 0;
 	}
-	emit(w, w->pos, NULL, rva - w->pos);
-	emit(w, rva, data, n);
+	dci_w_emit(w, w->pos, NULL, rva - w->pos);
 	w->pos = rva + n;
+	return w->err == DC_OK ? rva : 0;
+}
+
+uint64_t dci_w_put(struct dci_writer *w, const void *data, uint64_t n)
+{
+	uint64_t rva = dci_w_reserve(w, n);
+	if (rva)
+		dci_w_emit(w, rva, data, n);
 	return w->err == DC_OK ? rva : 0;
 }
 
@@ -140,14 +147,16 @@ uint64_t dci_w_mem_rva(const struct dci_writer *w, uint64_t addr, uint64_t size)
 	return 0;
 }
 
+/* The bytes of every MemoryList range, in address order; the sizing pass
+ * only places them (no read, so no Vm callback). */
 static void write_memory_list(struct dci_writer *w)
 {
 	for (size_t i = 0; i < w->nmem && w->err == DC_OK; i++) {
-		uint8_t *scratch = NULL;
-		const uint8_t *data = dci_w_range_data(w, i, &scratch);
-		w->mem[i].rva = dci_w_put(w, data, w->mem[i].size);
-		free(scratch);
+		w->mem[i].rva = dci_w_reserve(w, w->mem[i].size);
+		if (w->sink && w->mem[i].rva)
+			dci_w_write_range(w, i, w->mem[i].rva);
 	}
+	dci_w_ranges_done(w);
 }
 
 static void write_memory_list_stream(struct dci_writer *w)
@@ -192,12 +201,11 @@ static void write_memory64(struct dci_writer *w)
 	dci_w_stream(w, DC_STREAM_MEMORY64_LIST, dci_w_put(w, b, size), size);
 	free(b);
 	for (size_t i = 0; i < w->nmem && w->err == DC_OK; i++) {
-		uint8_t *scratch = NULL;
-		const uint8_t *data = w->sink ? dci_w_range_data(w, i, &scratch) : NULL;
-		emit(w, w->pos, data, w->mem[i].size);
-		free(scratch);
+		if (w->sink)
+			dci_w_write_range(w, i, w->pos);
 		w->pos += w->mem[i].size;
 	}
+	dci_w_ranges_done(w);
 }
 
 /* The full-memory RVAs of each range, from the sizing pass's BaseRva. */
@@ -221,7 +229,7 @@ static void write_header(struct dci_writer *w, uint32_t count)
 	dci_st32(h, DC_OFF_MINIDUMP_HEADER_StreamDirectoryRva, DC_SIZE_MINIDUMP_HEADER);
 	dci_st32(h, DC_OFF_MINIDUMP_HEADER_TimeDateStamp, w->req->timestamp);
 	dci_st64(h, DC_OFF_MINIDUMP_HEADER_Flags, w->req->dump_type);
-	emit(w, 0, h, sizeof(h));
+	dci_w_emit(w, 0, h, sizeof(h));
 }
 
 static void write_directory(struct dci_writer *w)
@@ -230,7 +238,7 @@ static void write_directory(struct dci_writer *w)
 	for (uint32_t i = 0; i < w->ndir; i++) {
 		dci_st32(e, DC_OFF_MINIDUMP_DIRECTORY_StreamType, w->dir[i][0]);
 		dci_st_loc(e, DC_OFF_MINIDUMP_DIRECTORY_Location, w->dir[i][1], w->dir[i][2]);
-		emit(w, DC_SIZE_MINIDUMP_HEADER + (uint64_t)i * sizeof(e), e, sizeof(e));
+		dci_w_emit(w, DC_SIZE_MINIDUMP_HEADER + (uint64_t)i * sizeof(e), e, sizeof(e));
 	}
 }
 
@@ -289,7 +297,24 @@ static enum dc_err check_request(const struct dc_process *p, const struct dc_wri
 		return DC_E_MISUSE;
 	if (req->with_exception && !p->has_exception)
 		return DC_E_MISUSE;
+	/* A user stream of a reserved type would shadow or contradict the
+	 * writer's own streams (writer.user_stream_type). */
+	for (size_t i = 0; i < req->nuser_streams; i++)
+		if (req->user_streams[i].type <= DC_LAST_RESERVED_STREAM ||
+		    (req->user_streams[i].size && !req->user_streams[i].buffer))
+			return DC_E_MISUSE;
 	return dc_process_check(p, why, sizeof(why));
+}
+
+/* The caller's copies of the per-thread / per-module decisions (0 when
+ * the dump failed before they were taken). */
+static void report_flags(const struct dci_writer *w)
+{
+	uint32_t *tf = w->req->thread_flags_out, *mf = w->req->module_flags_out;
+	for (size_t i = 0; tf && i < w->p->nthreads; i++)
+		tf[i] = w->tflags ? w->tflags[i] : 0;
+	for (size_t i = 0; mf && i < w->p->nmodules; i++)
+		mf[i] = w->mflags ? w->mflags[i] : 0;
 }
 
 enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_request *req,
@@ -329,6 +354,7 @@ enum dc_err dc_write_minidump(const struct dc_process *p, const struct dc_write_
 	if (redirected && w.err == DC_OK)
 		dci_w_io_finish(&w);
 	dci_w_callbacks_kernel(&w);
+	report_flags(&w);
 	free(w.mem);
 	free(w.tflags);
 	free(w.mflags);

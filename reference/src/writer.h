@@ -32,14 +32,25 @@ struct dci_writer {
 	bool cancel_checks;  /* CancelCallback still wanted */
 	uint32_t io_hresult; /* why the last IoWriteAllCallback failed */
 	bool vm_regions_done; /* IncludeVmRegionCallback said stop */
+	bool vm;             /* VmStartCallback said S_FALSE: VmPreRead, VmPostRead, VmQuery on */
+	bool snapshot;       /* IsProcessSnapshotCallback said S_FALSE */
+	uint8_t *chunk;      /* the one read buffer of the writing pass (writer_vm.c) */
 };
 
 /* Fail the write with `err` and the HRESULT a caller would see. */
 void dci_w_fail(struct dci_writer *w, enum dc_err err, uint32_t hresult);
 
+/* Write `n` bytes (zeros when `data` is NULL) at file offset `off`; nothing
+ * in the sizing pass or after a failure. */
+void dci_w_emit(struct dci_writer *w, uint64_t off, const void *data, uint64_t n);
+
 /* Append `n` bytes (zeros when `data` is NULL) at the next 8-aligned
  * offset; returns their RVA (0 after a failure). */
 uint64_t dci_w_put(struct dci_writer *w, const void *data, uint64_t n);
+
+/* As dci_w_put, but only the alignment padding is written: the caller
+ * writes the `n` bytes at the returned RVA itself. */
+uint64_t dci_w_reserve(struct dci_writer *w, uint64_t n);
 
 /* Append a MINIDUMP_STRING of UTF-8 `s` (as UTF-16LE, with the NUL). */
 uint64_t dci_w_string(struct dci_writer *w, const char *s);
@@ -58,6 +69,13 @@ void dci_st_loc(uint8_t *b, uint32_t off, uint64_t size, uint64_t rva);
 /* RVA of the bytes of target address `addr` in the dump's memory, or 0. */
 uint64_t dci_w_mem_rva(const struct dci_writer *w, uint64_t addr, uint64_t size);
 
+/* writer_callbacks.c: make one callback (the input's header is filled
+ * here; the caller fills the union member and pre-sets the output), and
+ * whether there is a callback routine at all. */
+BOOL dci_w_call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
+		MINIDUMP_CALLBACK_OUTPUT *out);
+bool dci_w_have_callback(const struct dci_writer *w);
+
 /* writer_callbacks.c: Include*, Thread and Module callbacks (fills tflags,
  * mflags), the Memory/RemoveMemory loops, and CancelCallback (true when the
  * dump was cancelled or has already failed). */
@@ -72,7 +90,8 @@ bool dci_w_cancelled(struct dci_writer *w);
 bool dci_w_io_start(struct dci_writer *w, struct dc_sink *sink);
 void dci_w_io_finish(struct dci_writer *w);
 
-/* IsProcessSnapshot, VmStart and SecondaryFlags callbacks, before any read. */
+/* IsProcessSnapshot, VmStart and SecondaryFlags callbacks, before any read:
+ * they set w->snapshot and w->vm. */
 void dci_w_callbacks_start(struct dci_writer *w);
 /* ReadMemoryFailureCallback for [addr, addr + size): true to leave the block
  * out and go on, false when the dump failed. */
@@ -89,11 +108,27 @@ void dci_w_callbacks_kernel(struct dci_writer *w);
 void dci_w_add_readable(struct dci_writer *w, uint64_t start, uint64_t size);
 void dci_w_remove_range(struct dci_writer *w, uint64_t start, uint64_t size);
 
-/* writer_memory.c: which memory the dump keeps (w->mem, sorted, merged),
- * and the bytes of range `i` as the dump type shapes them (FilterMemory);
- * *scratch is set when they had to be copied (free it). */
+/* writer_memory.c: which memory the dump keeps (w->mem, sorted, merged). */
 void dci_w_select_memory(struct dci_writer *w);
-const uint8_t *dci_w_range_data(struct dci_writer *w, size_t i, uint8_t **scratch);
+
+/* writer_memory.c: the model's bytes of range `m` (NULL if unreadable);
+ * whether FilterMemory changes any of them; and the FilterMemory shaping of
+ * `buf`, which holds the bytes of [at, at + n), a part of range `m`. */
+const uint8_t *dci_w_model_bytes(const struct dci_writer *w, const struct dci_wmem *m);
+bool dci_w_filters(const struct dci_writer *w, const struct dci_wmem *m);
+void dci_w_filter(const struct dci_writer *w, const struct dci_wmem *m, uint64_t at, uint64_t n,
+		  uint8_t *buf);
+
+/* writer_vm.c: write the bytes of range `i` at file offset `rva` (writing
+ * pass only): straight from the model, or piece by piece through the read
+ * buffer when Vm callbacks or FilterMemory touch them. dci_w_ranges_done
+ * frees the read buffer once a memory list is written. */
+void dci_w_write_range(struct dci_writer *w, size_t i, uint64_t rva);
+void dci_w_ranges_done(struct dci_writer *w);
+
+/* writer_vm.c: VmQueryCallback for region `i`, whose MemoryInfoList entry
+ * `info` holds the model's description; a consistent answer replaces it. */
+void dci_w_vm_query(struct dci_writer *w, size_t i, MINIDUMP_MEMORY_INFO *info);
 
 /* writer_streams.c */
 void dci_w_system_info(struct dci_writer *w);

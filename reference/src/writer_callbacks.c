@@ -35,10 +35,8 @@ static uint32_t default_module_flags(const struct dci_writer *w)
 	return f;
 }
 
-/* Make one callback. The input's header is filled here; the caller filled
- * the union member and pre-set the output. */
-static BOOL call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
-		 MINIDUMP_CALLBACK_OUTPUT *out)
+BOOL dci_w_call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
+		MINIDUMP_CALLBACK_OUTPUT *out)
 {
 	const MINIDUMP_CALLBACK_INFORMATION *cb = w->req->callback;
 	bool no_process = type == DC_IoStartCallback || type == DC_IoWriteAllCallback ||
@@ -52,7 +50,7 @@ static BOOL call(struct dci_writer *w, ULONG type, MINIDUMP_CALLBACK_INPUT *in,
 	return cb->CallbackRoutine(cb->CallbackParam, in, out);
 }
 
-static bool have_callback(const struct dci_writer *w)
+bool dci_w_have_callback(const struct dci_writer *w)
 {
 	return w->req->callback && w->req->callback->CallbackRoutine;
 }
@@ -67,8 +65,8 @@ static void include_threads(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
 		memset(&out, 0, sizeof(out));
 		in->IncludeThread.ThreadId = w->p->threads[i].id;
 		out.ThreadWriteFlags = w->tflags[i];
-		w->tflags[i] = call(w, DC_IncludeThreadCallback, in, &out) ? w->tflags[i] & out.ThreadWriteFlags
-									  : 0;
+		bool ok = dci_w_call(w, DC_IncludeThreadCallback, in, &out);
+		w->tflags[i] = ok ? w->tflags[i] & out.ThreadWriteFlags : 0;
 	}
 }
 
@@ -80,8 +78,8 @@ static void include_modules(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
 		memset(&out, 0, sizeof(out));
 		in->IncludeModule.BaseOfImage = w->p->modules[i].base;
 		out.ModuleWriteFlags = w->mflags[i];
-		w->mflags[i] = call(w, DC_IncludeModuleCallback, in, &out) ? w->mflags[i] & out.ModuleWriteFlags
-									  : 0;
+		bool ok = dci_w_call(w, DC_IncludeModuleCallback, in, &out);
+		w->mflags[i] = ok ? w->mflags[i] & out.ModuleWriteFlags : 0;
 	}
 }
 
@@ -104,7 +102,8 @@ static void thread_callbacks(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
 		in->Thread.StackBase = t->stack.base;
 		in->Thread.StackEnd = t->stack.base + t->stack.size;
 		out.ThreadWriteFlags = w->tflags[i];
-		w->tflags[i] = call(w, DC_ThreadCallback, in, &out) ? w->tflags[i] & out.ThreadWriteFlags : 0;
+		bool ok = dci_w_call(w, DC_ThreadCallback, in, &out);
+		w->tflags[i] = ok ? w->tflags[i] & out.ThreadWriteFlags : 0;
 	}
 }
 
@@ -163,7 +162,8 @@ static void module_callback(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in, s
 	if (FLAG(w, DC_MiniDumpScanMemory) && referenced_by_stack(w, m))
 		w->mflags[i] |= DC_ModuleReferencedByMemory;
 	out.ModuleWriteFlags = w->mflags[i];
-	w->mflags[i] = call(w, DC_ModuleCallback, in, &out) ? w->mflags[i] & out.ModuleWriteFlags : 0;
+	bool ok = dci_w_call(w, DC_ModuleCallback, in, &out);
+	w->mflags[i] = ok ? w->mflags[i] & out.ModuleWriteFlags : 0;
 	free(path);
 }
 
@@ -182,7 +182,7 @@ static void memory_loop(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in, ULONG
 		}
 		memset(in, 0, sizeof(*in));
 		memset(&out, 0, sizeof(out));
-		if (!call(w, type, in, &out) || out.MemorySize == 0)
+		if (!dci_w_call(w, type, in, &out) || out.MemorySize == 0)
 			return;
 		take(w, out.MemoryBase, out.MemorySize);
 	}
@@ -191,7 +191,7 @@ static void memory_loop(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in, ULONG
 static void memory_callbacks(struct dci_writer *w, ULONG type,
 			     void (*take)(struct dci_writer *, uint64_t, uint64_t))
 {
-	if (!have_callback(w) || FLAG(w, DC_MiniDumpWithFullMemory))
+	if (!dci_w_have_callback(w) || FLAG(w, DC_MiniDumpWithFullMemory))
 		return; /* neither loop runs for full-memory dumps */
 	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
 	if (!in) {
@@ -218,11 +218,11 @@ bool dci_w_cancelled(struct dci_writer *w)
 {
 	MINIDUMP_CALLBACK_INPUT in;
 	MINIDUMP_CALLBACK_OUTPUT out;
-	if (!w->sink || !w->cancel_checks || !have_callback(w) || w->err != DC_OK)
+	if (!w->sink || !w->cancel_checks || !dci_w_have_callback(w) || w->err != DC_OK)
 		return w->err != DC_OK;
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out)); /* CheckCancel = Cancel = FALSE on entry */
-	if (!call(w, DC_CancelCallback, &in, &out) || !out.CheckCancel)
+	if (!dci_w_call(w, DC_CancelCallback, &in, &out) || !out.CheckCancel)
 		w->cancel_checks = false;
 	if (out.Cancel && out.CheckCancel) {
 		dci_w_fail(w, DC_E_CANCELLED, DC_HR_ERROR_CANCELLED);
@@ -251,7 +251,7 @@ static enum dc_err io_write_all(void *ctx, uint64_t offset, const void *buf, siz
 		in->Io.Buffer = (PVOID)((const uint8_t *)buf + done); /* read-only for the callback */
 		in->Io.BufferBytes = (ULONG)k;
 		out.Status = (HRESULT)DC_HR_E_NOTIMPL;
-		BOOL ok = call(w, DC_IoWriteAllCallback, in, &out);
+		BOOL ok = dci_w_call(w, DC_IoWriteAllCallback, in, &out);
 		if (!ok || out.Status != (HRESULT)DC_HR_S_OK) {
 			w->io_hresult = !ok || out.Status >= 0 ? DC_HR_E_FAIL : (uint32_t)out.Status;
 			err = DC_E_CALLBACK;
@@ -275,7 +275,7 @@ static BOOL io_call(struct dci_writer *w, ULONG type, HRESULT *status)
 	memset(&out, 0, sizeof(out));
 	in->Io.Handle = w->req->file_handle;
 	out.Status = (HRESULT)DC_HR_E_NOTIMPL;
-	BOOL ok = call(w, type, in, &out);
+	BOOL ok = dci_w_call(w, type, in, &out);
 	*status = out.Status;
 	free(in);
 	return ok;
@@ -284,7 +284,7 @@ static BOOL io_call(struct dci_writer *w, ULONG type, HRESULT *status)
 bool dci_w_io_start(struct dci_writer *w, struct dc_sink *sink)
 {
 	HRESULT status;
-	if (!have_callback(w) || !io_call(w, DC_IoStartCallback, &status) ||
+	if (!dci_w_have_callback(w) || !io_call(w, DC_IoStartCallback, &status) ||
 	    status != (HRESULT)DC_HR_S_FALSE)
 		return false;
 	sink->ctx = w;
@@ -312,22 +312,25 @@ static BOOL simple_call(struct dci_writer *w, ULONG type, HRESULT preset, MINIDU
 	memset(in, 0, sizeof(*in));
 	memset(out, 0, sizeof(*out));
 	out->Status = preset;
-	BOOL ok = call(w, type, in, out);
+	BOOL ok = dci_w_call(w, type, in, out);
 	free(in);
 	return ok;
 }
 
-/* IsProcessSnapshot, VmStart, SecondaryFlags: asked before any read. A model
- * is never a snapshot and the Vm* callbacks are not made yet, so their
- * answers change nothing (writer.start_callbacks); SecondaryFlags has no
- * effect because MiscInfo carries no processor power data. */
+/* IsProcessSnapshot, VmStart, SecondaryFlags: asked before any read, Status
+ * pre-set S_OK. TRUE with S_FALSE from VmStart turns the Vm* callbacks on
+ * (the documented answer); the same answer from IsProcessSnapshot marks a
+ * snapshot, one reading of an undocumented encoding (writer.start_callbacks).
+ * SecondaryFlags has no effect: MiscInfo carries no processor power data. */
 void dci_w_callbacks_start(struct dci_writer *w)
 {
 	MINIDUMP_CALLBACK_OUTPUT out;
-	if (!have_callback(w))
+	if (!dci_w_have_callback(w))
 		return;
-	simple_call(w, DC_IsProcessSnapshotCallback, (HRESULT)DC_HR_S_OK, &out);
-	simple_call(w, DC_VmStartCallback, (HRESULT)DC_HR_S_OK, &out);
+	w->snapshot = simple_call(w, DC_IsProcessSnapshotCallback, (HRESULT)DC_HR_S_OK, &out) &&
+		      out.Status == (HRESULT)DC_HR_S_FALSE;
+	w->vm = simple_call(w, DC_VmStartCallback, (HRESULT)DC_HR_S_OK, &out) &&
+		out.Status == (HRESULT)DC_HR_S_FALSE;
 	simple_call(w, DC_SecondaryFlagsCallback, 0, &out); /* input and output SecondaryFlags 0 */
 }
 
@@ -335,7 +338,7 @@ bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size)
 {
 	MINIDUMP_CALLBACK_INPUT *in;
 	MINIDUMP_CALLBACK_OUTPUT out;
-	if (!have_callback(w))
+	if (!dci_w_have_callback(w))
 		return true; /* nobody to ask: the block is left out */
 	in = malloc(sizeof(*in));
 	if (!in) {
@@ -348,7 +351,7 @@ bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size)
 	in->ReadMemoryFailure.Bytes = size > UINT32_MAX ? UINT32_MAX : (ULONG)size;
 	in->ReadMemoryFailure.FailureStatus = (HRESULT)DC_HRESULT_ERROR_PARTIAL_COPY;
 	out.Status = (HRESULT)DC_HRESULT_ERROR_PARTIAL_COPY; /* must opt in to go on */
-	BOOL ok = call(w, DC_ReadMemoryFailureCallback, in, &out);
+	BOOL ok = dci_w_call(w, DC_ReadMemoryFailureCallback, in, &out);
 	free(in);
 	if (ok && out.Status == (HRESULT)DC_HR_S_OK)
 		return true;
@@ -361,7 +364,7 @@ bool dci_w_read_failure(struct dci_writer *w, uint64_t addr, uint64_t size)
 void dci_w_callbacks_kernel(struct dci_writer *w)
 {
 	MINIDUMP_CALLBACK_OUTPUT out;
-	if (!have_callback(w) || w->err != DC_OK)
+	if (!dci_w_have_callback(w) || w->err != DC_OK)
 		return;
 	if (!simple_call(w, DC_WriteKernelMinidumpCallback, 0, &out) || !out.Handle)
 		return;
@@ -371,7 +374,7 @@ void dci_w_callbacks_kernel(struct dci_writer *w)
 	memset(in, 0, sizeof(*in));
 	memset(&out, 0, sizeof(out));
 	in->Status = (HRESULT)DC_HR_E_NOTIMPL;
-	call(w, DC_KernelMinidumpStatusCallback, in, &out);
+	dci_w_call(w, DC_KernelMinidumpStatusCallback, in, &out);
 	free(in);
 }
 
@@ -389,7 +392,7 @@ bool dci_w_include_vm_region(struct dci_writer *w, const struct dc_region *r, ui
 {
 	*base = r->base;
 	*size = r->size;
-	if (!have_callback(w) || w->vm_regions_done)
+	if (!dci_w_have_callback(w) || w->vm_regions_done)
 		return true;
 	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
 	MINIDUMP_CALLBACK_OUTPUT out;
@@ -407,7 +410,7 @@ bool dci_w_include_vm_region(struct dci_writer *w, const struct dc_region *r, ui
 	out.VmRegion.Protect = r->protect;
 	out.VmRegion.Type = r->type;
 	out.Continue = TRUE; /* a callback that ignores this type keeps the dump going */
-	BOOL ok = call(w, DC_IncludeVmRegionCallback, in, &out);
+	BOOL ok = dci_w_call(w, DC_IncludeVmRegionCallback, in, &out);
 	free(in);
 	if (!ok || !out.Continue) {
 		w->vm_regions_done = true;
@@ -442,7 +445,7 @@ enum dc_err dci_w_callbacks_enumerate(struct dci_writer *w)
 	for (size_t i = 0; i < nm; i++)
 		w->mflags[i] = default_module_flags(w);
 	w->cancel_checks = true;
-	if (!have_callback(w))
+	if (!dci_w_have_callback(w))
 		return DC_OK;
 	MINIDUMP_CALLBACK_INPUT *in = malloc(sizeof(*in));
 	if (!in) {

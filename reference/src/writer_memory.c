@@ -225,27 +225,12 @@ void dci_w_select_memory(struct dci_writer *w)
 	dci_w_callbacks_remove_memory(w);
 }
 
-/* Bytes of [start, start + size) from the model (inside one region). */
-static const uint8_t *model_bytes(const struct dc_process *p, uint64_t start)
+const uint8_t *dci_w_model_bytes(const struct dci_writer *w, const struct dci_wmem *m)
 {
-	const struct dc_region *r = dc_process_region_at(p, start);
-	return r && r->contents ? r->contents + (start - r->base) : NULL;
-}
-
-/* Zero the words of the stack parts of `copy` (range `m`) that FilterMemory drops. */
-static void filter_stacks(const struct dc_process *p, const struct dci_wmem *m, uint8_t *copy)
-{
-	unsigned ps = pointer_size(p);
-	for (size_t t = 0; t < p->nthreads; t++) {
-		const struct dc_range64 *s = &p->threads[t].stack;
-		uint64_t lo = s->base > m->start ? s->base : m->start;
-		uint64_t hi = s->base + s->size < m->start + m->size ? s->base + s->size : m->start + m->size;
-		for (uint64_t a = lo; a + ps <= hi; a += ps) {
-			uint8_t *word = copy + (a - m->start);
-			if (!points_to_code_or_stack(p, load_word(word, ps)))
-				memset(word, 0, ps);
-		}
-	}
+	const struct dc_region *r = dc_process_region_at(w->p, m->start);
+	if (!r || !r->contents || m->size > r->size - (m->start - r->base))
+		return NULL;
+	return r->contents + (m->start - r->base);
 }
 
 static bool overlaps_stack(const struct dc_process *p, const struct dci_wmem *m)
@@ -258,19 +243,32 @@ static bool overlaps_stack(const struct dc_process *p, const struct dci_wmem *m)
 	return false;
 }
 
-const uint8_t *dci_w_range_data(struct dci_writer *w, size_t i, uint8_t **scratch)
+bool dci_w_filters(const struct dci_writer *w, const struct dci_wmem *m)
 {
-	const struct dci_wmem *m = &w->mem[i];
-	const uint8_t *bytes = model_bytes(w->p, m->start);
-	*scratch = NULL;
-	if (!FLAG(w, DC_MiniDumpFilterMemory) || !bytes || !overlaps_stack(w->p, m))
-		return bytes;
-	*scratch = m->size <= SIZE_MAX ? malloc((size_t)m->size) : NULL;
-	if (!*scratch) {
-		dci_w_fail(w, DC_E_NOMEM, DC_HRESULT_E_OUTOFMEMORY);
-		return NULL;
+	return FLAG(w, DC_MiniDumpFilterMemory) && overlaps_stack(w->p, m);
+}
+
+/* Zero, in `buf`, the stack words of [at, at + n) that FilterMemory drops.
+ * The words are those of the whole range `m` (a piece is filtered exactly
+ * as the whole range would be, even where a word straddles two pieces),
+ * and whether a word stays is decided on the model's value of it, never on
+ * bytes a Vm callback supplied (writer.vm_filter_memory). */
+void dci_w_filter(const struct dci_writer *w, const struct dci_wmem *m, uint64_t at, uint64_t n,
+		  uint8_t *buf)
+{
+	const struct dc_process *p = w->p;
+	const uint8_t *model = dci_w_model_bytes(w, m);
+	unsigned ps = pointer_size(p);
+	for (size_t t = 0; model && t < p->nthreads; t++) {
+		const struct dc_range64 *s = &p->threads[t].stack;
+		uint64_t lo = s->base > m->start ? s->base : m->start;
+		uint64_t send = s->base + s->size, mend = m->start + m->size, hi = send < mend ? send : mend;
+		uint64_t a = at > lo ? lo + (at - lo) / ps * ps : lo; /* the word holding `at` */
+		for (; a + ps <= hi && a < at + n; a += ps) {
+			if (points_to_code_or_stack(p, load_word(model + (a - m->start), ps)))
+				continue;
+			uint64_t from = a > at ? a : at, to = a + ps < at + n ? a + ps : at + n;
+			memset(buf + (from - at), 0, (size_t)(to - from));
+		}
 	}
-	memcpy(*scratch, bytes, (size_t)m->size);
-	filter_stacks(w->p, m, *scratch);
-	return *scratch;
 }

@@ -344,16 +344,20 @@ void dci_w_memory_info(struct dci_writer *w)
 	uint8_t *b = vlist_buf(w, DC_STREAM_MEMORY_INFO_LIST, p->nregions, es, &size, &hs);
 	if (!b)
 		return;
-	for (size_t i = 0; i < p->nregions; i++) {
+	for (size_t i = 0; i < p->nregions && w->err == DC_OK; i++) {
 		const struct dc_region *r = &p->regions[i];
+		MINIDUMP_MEMORY_INFO m = { .BaseAddress = r->base, .AllocationBase = r->allocation_base,
+					   .AllocationProtect = r->allocation_protect, .RegionSize = r->size,
+					   .State = r->state, .Protect = r->protect, .Type = r->type };
+		dci_w_vm_query(w, i, &m); /* a snapshot's VmQueryCallback may describe it instead */
 		uint8_t *e = b + hs + i * es;
-		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_BaseAddress, r->base);
-		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_AllocationBase, r->allocation_base);
-		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_AllocationProtect, r->allocation_protect);
-		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_RegionSize, r->size);
-		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_State, r->state);
-		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_Protect, r->protect);
-		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_Type, r->type);
+		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_BaseAddress, m.BaseAddress);
+		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_AllocationBase, m.AllocationBase);
+		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_AllocationProtect, m.AllocationProtect);
+		dci_st64(e, DC_OFF_MINIDUMP_MEMORY_INFO_RegionSize, m.RegionSize);
+		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_State, m.State);
+		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_Protect, m.Protect);
+		dci_st32(e, DC_OFF_MINIDUMP_MEMORY_INFO_Type, m.Type);
 	}
 	finish_stream(w, DC_STREAM_MEMORY_INFO_LIST, b, size);
 }

@@ -324,6 +324,31 @@ static void user_streams_are_written(void **state)
 	dc_process_free(&p);
 }
 
+/* writer.user_stream_type: a reserved type (at or below 0xFFFF) or a
+ * missing buffer is refused with E_INVALIDARG before a byte is written. */
+static void reserved_user_streams_are_refused(void **state)
+{
+	(void)state;
+	struct dc_process p;
+	struct pb_buf out;
+	struct dc_write_result res;
+	static const char text[] = "x";
+	const struct dc_user_stream bad[] = { { DC_STREAM_THREAD_LIST, text, sizeof(text) },
+					      { 0xFFFF, text, sizeof(text) },
+					      { 0x10000, NULL, 4 } };
+	pb_process(&p);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dc_write_request req = { .user_streams = &bad[i], .nuser_streams = 1 };
+		struct dc_sink sink = { &out, pb_buf_write };
+		pb_buf_init(&out);
+		assert_int_equal(dc_write_minidump(&p, &req, &sink, &res), DC_E_MISUSE);
+		assert_int_equal(res.hresult, DC_HRESULT_E_INVALIDARG);
+		assert_int_equal(out.size, 0);
+		pb_buf_free(&out);
+	}
+	dc_process_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +361,7 @@ int main(void)
 		cmocka_unit_test(filter_module_paths_keeps_file_names),
 		cmocka_unit_test(io_failure_at_every_offset),
 		cmocka_unit_test(user_streams_are_written),
+		cmocka_unit_test(reserved_user_streams_are_refused),
 		cmocka_unit_test(filter_memory_keeps_only_code_and_stack_pointers),
 		cmocka_unit_test(indirect_memory_follows_stack_pointers),
 	};

@@ -7,8 +7,11 @@
  * the Microsoft ABI) dispatched: IoStart, IoWriteAll, IoFinish,
  * IsProcessSnapshot, VmStart, SecondaryFlags, IncludeThread, IncludeModule,
  * Thread, Module, Memory, RemoveMemory, ReadMemoryFailure, IncludeVmRegion,
- * Cancel, WriteKernelMinidump and KernelMinidumpStatus. Not made yet:
- * ThreadEx (Itanium only), VmQuery, VmPreRead, VmPostRead. */
+ * Cancel, WriteKernelMinidump and KernelMinidumpStatus; VmPreRead and
+ * VmPostRead around every read of memory bytes once VmStart answered S_FALSE,
+ * and VmQuery per MemoryInfoList region when IsProcessSnapshot did too
+ * (writer.vm_* rules). Never made: ThreadEx (Itanium only; the model has no
+ * IA64 architecture, writer.thread_ex_never). */
 #ifndef DUMPCHECK_WRITER_H
 #define DUMPCHECK_WRITER_H
 
@@ -46,6 +49,17 @@ struct dc_write_request {
 	 * FALSE or Continue = FALSE: stop asking (false, the default) or fail the
 	 * dump (true). */
 	bool vm_region_stop_fails;
+	/* Optional outputs (NULL: not wanted): arrays of p->nthreads /
+	 * p->nmodules entries that receive the THREAD_WRITE_FLAGS /
+	 * MODULE_WRITE_FLAGS in effect for each model thread / module after the
+	 * dump type and every callback (0: left out), so that the writer's
+	 * decisions can be checked against the dump (dc_roundtrip_check). Here
+	 * and not in struct dc_write_result because callers leave the result
+	 * uninitialised. Filled whenever the request passed its argument
+	 * checks, also when the dump then failed (all 0 if it failed before the
+	 * decisions were taken). */
+	uint32_t *thread_flags_out;
+	uint32_t *module_flags_out;
 };
 
 struct dc_write_result {
