@@ -63,6 +63,15 @@ def touches(ranges: list[tuple[int, int]], start: int, size: int) -> bool:
     return any(s < start + size and start < s + n for s, n in ranges)
 
 
+def memory_bytes(r: "Run", start: int) -> bytes:
+    """The bytes of the MemoryList range that starts at `start`."""
+    for e in r.streams()["MemoryListStream"]["entries"]:
+        if e["StartOfMemoryRange"] == start:
+            loc = e["Memory"]
+            return r.dump.read_bytes()[loc["Rva"]:loc["Rva"] + loc["DataSize"]]
+    raise AssertionError(f"no MemoryList range at {start:#x}")
+
+
 @unittest.skipUnless(Path(DUMPCHECK).exists(), f"{DUMPCHECK} not built")
 class ScenarioTest(unittest.TestCase):
     @classmethod
@@ -223,6 +232,21 @@ class ScenarioTest(unittest.TestCase):
         self.assertFalse(touches(ranges, 0x100000, 0x1000))
         self.assertFalse(touches(ranges, 0x120000, 0x2000))
         self.assertTrue(covers(ranges, 0x200000, 0x4000))
+
+    def test_vm_callbacks_change_the_bytes(self) -> None:
+        r, plain = self.write("vm-callbacks"), self.write("plain")
+        self.assertEqual(r.of("VmStart")[0]["output_out"]["status"], "0x1")
+        pre, post = r.of("VmPreRead"), r.of("VmPostRead")
+        self.assertGreater(len(pre), 1)
+        self.assertEqual([c["input"]["offset"] for c in pre], [c["input"]["offset"] for c in post])
+        first = int(pre[0]["input"]["offset"], 16)
+        mine, theirs = memory_bytes(r, first), memory_bytes(plain, first)
+        self.assertEqual(len(mine), len(theirs))
+        self.assertEqual(mine[:16], bytes([0xCC ^ 0xFF]) * 16, "VmPreRead's bytes, then xored")
+        self.assertEqual(mine[16:], bytes(b ^ 0xFF for b in theirs[16:]), "read, then xored")
+        second = int(pre[1]["input"]["offset"], 16)
+        self.assertEqual(memory_bytes(r, second), memory_bytes(plain, second), "untouched")
+        self.assertEqual(self.write("plain").of("VmPreRead"), [])
 
     def test_kernel_minidump_status_follows(self) -> None:
         r = self.write("kernel-minidump")
