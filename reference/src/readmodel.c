@@ -166,7 +166,9 @@ static bool read_entry(struct dci_rd *r, const struct dci_cur *dir, uint32_t k,
 		       struct dc_read_stream *s)
 {
 	struct dci_cur e, b;
-	dci_cur_sub(dir, (uint64_t)k * DC_SIZE_MINIDUMP_DIRECTORY, DC_SIZE_MINIDUMP_DIRECTORY, &e);
+	if (!dci_cur_sub(dir, (uint64_t)k * DC_SIZE_MINIDUMP_DIRECTORY, DC_SIZE_MINIDUMP_DIRECTORY,
+			 &e))
+		return dci_rd_fail(r, DC_E_TRUNCATED); /* the caller sized dir: cannot happen */
 	uint32_t loc = DC_OFF_MINIDUMP_DIRECTORY_Location;
 	s->type = dci_rd_u32(&e, DC_OFF_MINIDUMP_DIRECTORY_StreamType);
 	s->size = dci_rd_u32(&e, loc + DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize);
