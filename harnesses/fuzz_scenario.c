@@ -7,51 +7,14 @@
 
 #include "dumpcheck/scenario.h"
 #include "dumpcheck/trace.h"
-#include "fuzz_common.h"
+#include "fuzz_sink.h"
 
 #define MAX_MEMORY (1u << 20) /* region contents one input may ask for */
-#define MAX_DUMP (64u << 20)
-
-struct membuf {
-	uint8_t *data;
-	uint64_t size, cap;
-};
-
-static enum dc_err mem_write(void *ctx, uint64_t offset, const void *buf, size_t n)
-{
-	struct membuf *m = ctx;
-	if (offset > MAX_DUMP || n > MAX_DUMP - offset)
-		return DC_E_IO;
-	if (offset + n > m->cap) {
-		uint64_t cap = (offset + n) * 2;
-		uint8_t *d = realloc(m->data, cap);
-		FUZZ_ASSERT(d != NULL);
-		memset(d + m->cap, 0, cap - m->cap);
-		m->data = d;
-		m->cap = cap;
-	}
-	memcpy(m->data + offset, buf, n);
-	if (offset + n > m->size)
-		m->size = offset + n;
-	return DC_OK;
-}
-
-static size_t must_findings(const struct membuf *m)
-{
-	struct dc_validate_opts opts;
-	struct dc_diags diags;
-	memset(&diags, 0, sizeof(diags));
-	dc_validate_opts_default(&opts);
-	FUZZ_ASSERT(dc_minidump_validate(m->data, m->size, &opts, NULL, &diags) == DC_OK);
-	size_t n = dc_diags_count_level(&diags, DC_LEVEL_MUST);
-	dc_diags_free(&diags);
-	return n;
-}
 
 static void write_dump(struct dc_scenario *sc, FILE *devnull)
 {
-	struct membuf m = { 0 };
-	struct dc_sink sink = { &m, mem_write };
+	struct fuzz_membuf m = { 0 };
+	struct dc_sink sink = { &m, fuzz_mem_write };
 	struct dc_write_result res;
 	struct dc_tracer tracer;
 	MINIDUMP_CALLBACK_INFORMATION traced = { dc_trace_callback, &tracer };
@@ -62,10 +25,11 @@ static void write_dump(struct dc_scenario *sc, FILE *devnull)
 	enum dc_err err = dc_write_minidump(&sc->process, &sc->request, &sink, &res);
 	if (err == DC_OK) {
 		FUZZ_ASSERT(res.hresult == 0 && res.bytes == m.size);
-		FUZZ_ASSERT(must_findings(&m) == 0);
+		FUZZ_ASSERT(fuzz_must_findings(m.data, m.size) == 0);
 	} else {
 		FUZZ_ASSERT(res.hresult >= 0x80000000u);
-		FUZZ_ASSERT(m.size < 4 || memcmp(m.data, "MDMP", 4) != 0 || must_findings(&m) > 0);
+		FUZZ_ASSERT(m.size < 4 || memcmp(m.data, "MDMP", 4) != 0 ||
+			    fuzz_must_findings(m.data, m.size) > 0);
 	}
 	free(m.data);
 }

@@ -5,6 +5,7 @@
 
 #include "dumpcheck/process.h"
 #include "internal.h"
+#include "tokens.h"
 
 /* A chunked arena: blocks never move, so returned pointers stay valid. */
 struct dci_arena {
@@ -195,6 +196,24 @@ static enum dc_err check_threads(const struct dc_process *p, char *why, size_t l
 	return DC_OK;
 }
 
+/* The token bytes are copied into TokenStream as they are: they must have
+ * the shape the validator asks of it (token.size). */
+static enum dc_err check_tokens(const struct dc_process *p, char *why, size_t len)
+{
+	struct dci_cur s = dci_cur_whole(p->tokens.data, p->tokens.size), list, elem;
+	uint64_t pos;
+	uint32_t entries;
+	if (!p->tokens.size)
+		return DC_OK;
+	if (!p->tokens.data || !dci_token_list(&s, &list, &pos, &entries))
+		return fail(why, len, "token list: its header does not fit its %llu bytes",
+			    (unsigned long long)p->tokens.size);
+	for (uint32_t k = 0; k < entries; k++)
+		if (!dci_token_next(&list, &pos, &elem))
+			return fail(why, len, "token list: token %u does not fit the list", k);
+	return DC_OK;
+}
+
 enum dc_err dc_process_check(const struct dc_process *p, char *why, size_t why_len)
 {
 	if (!dc_arch_context_size(p->arch))
@@ -202,8 +221,16 @@ enum dc_err dc_process_check(const struct dc_process *p, char *why, size_t why_l
 	enum dc_err err = check_regions(p, why, why_len);
 	if (err == DC_OK)
 		err = check_threads(p, why, why_len);
+	if (err == DC_OK)
+		err = check_tokens(p, why, why_len);
 	if (err != DC_OK || !p->has_exception)
 		return err;
+	if (p->exception.nparams > 15)
+		return fail(why, why_len, "exception with %u parameters, at most 15",
+			    p->exception.nparams);
+	if (p->exception.context.size && p->exception.context.size != dc_arch_context_size(p->arch))
+		return fail(why, why_len, "exception context of %llu bytes, the architecture's is %u",
+			    (unsigned long long)p->exception.context.size, dc_arch_context_size(p->arch));
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].id == p->exception.thread_id)
 			return DC_OK;

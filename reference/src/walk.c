@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "tokens.h"
 
 #define VIS(m, ev, ...)                                        \
 	do {                                                   \
@@ -329,38 +330,35 @@ static void walk_text(struct dci_md *m, const struct dc_stream_desc *sd, const s
 	VIS(m, text, "text", m->text, n, sc->base);
 }
 
-/* TokenStream: a header, then elements each sized by its own TokenSize. */
+/* TokenStream: a header, then elements each sized by its own TokenSize
+ * (the shape is tokens.c's). */
 static void walk_token(struct dci_md *m, const struct dc_stream_desc *sd, const struct dci_cur *sc)
 {
-	uint32_t list_size, entries, hsize, esize;
-	if (!dci_at_u32(sc, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_TokenListSize, &list_size) ||
-	    !dci_at_u32(sc, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_TokenListEntries, &entries) ||
-	    !dci_at_u32(sc, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_ListHeaderSize, &hsize) ||
-	    !dci_at_u32(sc, DC_OFF_MINIDUMP_TOKEN_INFO_LIST_ElementHeaderSize, &esize)) {
+	struct dci_cur list, ec;
+	uint64_t pos;
+	uint32_t entries;
+	if (!dci_cur_has(sc, 0, DC_SIZE_MINIDUMP_TOKEN_INFO_LIST)) {
 		too_small(m, sd, sc, DC_SIZE_MINIDUMP_TOKEN_INFO_LIST, "the header");
 		return;
 	}
 	dci_walk_struct(m, sd->header, sc, "header", NULL);
-	if (list_size > sc->len || hsize < DC_SIZE_MINIDUMP_TOKEN_INFO_LIST || hsize > list_size) {
+	if (!dci_token_list(sc, &list, &pos, &entries)) {
 		dci_diag(m, sd->size_rule, sc->base, "TokenListSize %u, ListHeaderSize %u, stream %llu bytes",
-			 list_size, hsize, (unsigned long long)sc->len);
+			 dci_le32(sc->p + DC_OFF_MINIDUMP_TOKEN_INFO_LIST_TokenListSize),
+			 dci_le32(sc->p + DC_OFF_MINIDUMP_TOKEN_INFO_LIST_ListHeaderSize),
+			 (unsigned long long)sc->len);
 		return;
 	}
-	struct dci_cur list;
-	dci_cur_sub(sc, 0, list_size, &list);
-	uint64_t pos = hsize, n = cap_entries(m, sd, sc, entries);
+	uint64_t n = cap_entries(m, sd, sc, entries);
 	VIS(m, begin_array, "entries", entries);
 	for (uint64_t k = 0; k < n && dci_step(m, 1); k++) {
-		uint32_t tsize;
-		struct dci_cur ec;
-		if (!dci_at_u32(&list, pos, &tsize) || tsize < DC_SIZE_MINIDUMP_TOKEN_INFO_HEADER ||
-		    !dci_cur_sub(&list, pos, tsize, &ec)) {
-			dci_diag(m, sd->size_rule, list.base + pos, "token %llu does not fit the list",
+		uint64_t at = pos;
+		if (!dci_token_next(&list, &pos, &ec)) {
+			dci_diag(m, sd->size_rule, list.base + at, "token %llu does not fit the list",
 				 (unsigned long long)k);
 			break;
 		}
 		dci_walk_struct(m, sd->entry, &ec, NULL, NULL);
-		pos += tsize;
 	}
 	VIS0(m, end_array);
 }
