@@ -169,8 +169,9 @@ uint32_t dc_arch_context_size(enum dc_arch arch);
 
 /* Check the model's own consistency: regions sorted and disjoint, stacks
  * inside readable regions, contexts of the right size, exception thread
- * known with at most 15 parameters and an empty or full-size context, a token list that TokenStream
- * can hold as it is. Returns DC_OK or DC_E_MALFORMED with a reason in `why`. */
+ * known with at most 15 parameters and an empty or full-size context, a
+ * token list that TokenStream can hold as it is. Returns DC_OK or
+ * DC_E_MALFORMED with a reason in `why`. */
 enum dc_err dc_process_check(const struct dc_process *p, char *why, size_t why_len);
 
 /* The region containing `addr`, or NULL. */
