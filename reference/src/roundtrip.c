@@ -115,7 +115,10 @@ static void thread_info(struct dci_rt *t, size_t i, const struct dc_thread *m, c
 
 static void thread_stack(struct dci_rt *t, size_t i, const struct dc_thread *m, const struct dc_thread *d)
 {
-	if (!(t->tflags[i] & DC_ThreadWriteStack) || !m->stack.size) {
+	/* a full-memory dump holds a stack only as part of a region it keeps */
+	bool dumped = !DCI_RT_FLAG(t, DC_MiniDumpWithFullMemory) ||
+		      dci_rt_full_memory_region(t, dc_process_region_at(t->model, m->stack.base));
+	if (!(t->tflags[i] & DC_ThreadWriteStack) || !m->stack.size || !dumped) {
 		dci_rt_val(t, 0, d->stack.size, "threads[%zu].stack.size", i);
 		return;
 	}

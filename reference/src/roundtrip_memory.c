@@ -225,9 +225,9 @@ static bool want_modules(struct dci_rt *t, want_fn fn, void *ctx, struct want *w
 
 /* A region WithFullMemory keeps: committed, readable, not a guard page,
  * not write-combined when FilterWriteCombinedMemory drops those. */
-static bool full_memory_region(const struct dci_rt *t, const struct dc_region *r)
+bool dci_rt_full_memory_region(const struct dci_rt *t, const struct dc_region *r)
 {
-	return r->contents && r->state == DC_MEM_COMMIT && !(r->protect & DC_PAGE_GUARD) &&
+	return r && r->contents && r->state == DC_MEM_COMMIT && !(r->protect & DC_PAGE_GUARD) &&
 	       (r->protect & 0xFFu) != DC_PAGE_NOACCESS &&
 	       !(DCI_RT_FLAG(t, DC_MiniDumpFilterWriteCombinedMemory) && (r->protect & DC_PAGE_WRITECOMBINE));
 }
@@ -241,7 +241,7 @@ static bool want_regions(struct dci_rt *t, want_fn fn, void *ctx, struct want *w
 		bool rw = DCI_RT_FLAG(t, DC_MiniDumpWithPrivateReadWriteMemory) && private_with(r, DC_PAGE_READWRITE);
 		bool wc = DCI_RT_FLAG(t, DC_MiniDumpWithPrivateWriteCopyMemory) && private_with(r, DC_PAGE_WRITECOPY);
 		snprintf(w->what, sizeof(w->what), "regions[%zu]", i);
-		if (full ? full_memory_region(t, r) : rw || wc)
+		if (full ? dci_rt_full_memory_region(t, r) : rw || wc)
 			go = clip(t, r->base, r->size, fn, ctx, w);
 	}
 	return go;

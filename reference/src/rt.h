@@ -35,5 +35,7 @@ void dci_rt_memory(struct dci_rt *t);
 
 /* True when [start, start + size) lies in the union of the read regions. */
 bool dci_rt_covered(const struct dc_process *read, uint64_t start, uint64_t size);
+/* A region WithFullMemory keeps (false for NULL). */
+bool dci_rt_full_memory_region(const struct dci_rt *t, const struct dc_region *r);
 
 #endif
