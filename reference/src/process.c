@@ -237,3 +237,21 @@ enum dc_err dc_process_check(const struct dc_process *p, char *why, size_t why_l
 	return fail(why, why_len, "exception thread %u is not a thread of the process",
 		    p->exception.thread_id);
 }
+
+bool dc_thread_instruction_window(const struct dc_process *p, const struct dc_thread *t,
+				  uint64_t *start, uint64_t *size)
+{
+	const struct dc_context_desc *cd = dc_context_lookup(p->arch);
+	if (!cd || !t->context.data || t->context.size < (uint64_t)cd->pc_off + cd->reg_size)
+		return false;
+	const uint8_t *b = t->context.data + cd->pc_off;
+	uint64_t pc = cd->reg_size == 8 ? dci_le64(b) : dci_le32(b);
+	const struct dc_region *r = dc_process_region_at(p, pc);
+	if (!r || !r->contents)
+		return false;
+	uint64_t half = DC_INSTRUCTION_WINDOW / 2, end = r->base + (r->size - 1);
+	*start = pc - r->base >= half ? pc - half : r->base;
+	uint64_t last = end - pc >= half ? pc + half - 1 : end; /* inclusive: a region may end at 2^64 */
+	*size = last - *start + 1;
+	return true;
+}

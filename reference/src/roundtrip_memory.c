@@ -191,6 +191,11 @@ static bool want_threads(struct dci_rt *t, want_fn fn, void *ctx, struct want *w
 		snprintf(w->what, sizeof(w->what), "threads[%zu].teb page", i);
 		if (go && (t->tflags[i] & DC_ThreadWriteThreadData))
 			go = clip(t, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE, fn, ctx, w);
+		snprintf(w->what, sizeof(w->what), "threads[%zu] instruction window", i);
+		uint64_t start, size;
+		if (go && (t->tflags[i] & DC_ThreadWriteInstructionWindow) &&
+		    dc_thread_instruction_window(p, &p->threads[i], &start, &size))
+			go = clip(t, start, size, fn, ctx, w);
 	}
 	return go;
 }

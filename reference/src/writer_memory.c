@@ -84,6 +84,10 @@ static void select_partial_memory(struct dci_writer *w)
 			dci_w_add_readable(w, p->threads[i].stack.base, p->threads[i].stack.size);
 		if (w->tflags[i] & DC_ThreadWriteThreadData)
 			dci_w_add_readable(w, p->threads[i].teb, DC_MINIDUMP_PAGE_SIZE);
+		uint64_t start, size; /* a PC in no readable region: no window, no failure */
+		if ((w->tflags[i] & DC_ThreadWriteInstructionWindow) &&
+		    dc_thread_instruction_window(p, &p->threads[i], &start, &size))
+			dci_w_add_readable(w, start, size);
 	}
 	for (size_t i = 0; i < p->nmodules; i++) {
 		const struct dc_module *m = &p->modules[i];

@@ -172,8 +172,17 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual(modules[0x400000]["MiscRecord"]["DataSize"], 0)
         ranges = memory_ranges(s)
         self.assertTrue(covers(ranges, 0x402000, 0x800), "data segment kept (WithDataSegs default)")
-        self.assertFalse(touches(ranges, 0x401000, 0x1000), "code segment bit set beyond the defaults")
+        # the code section is there only as the two instruction windows (PC -/+ 0x80)
+        self.assertTrue(covers(ranges, 0x401100 - 0x80, 0x100) and covers(ranges, 0x401234 - 0x80, 0x100))
+        for start, end in ((0x401000, 0x401080), (0x401180, 0x4011B4), (0x4012B4, 0x402000)):
+            self.assertFalse(touches(ranges, start, end - start), "code segment bit set beyond the defaults")
         self.assertFalse(touches(ranges, 0x111000, 0x1000), "thread 0x1002's stack trimmed")
+
+    def test_instruction_windows(self) -> None:
+        ranges = memory_ranges(self.write("plain").streams())
+        self.assertTrue(covers(ranges, 0x401100 - 0x80, 0x100), "thread 0x1001: PC 0x401100")
+        self.assertTrue(covers(ranges, 0x401234 - 0x80, 0x100), "thread 0x1002: PC 0x401234")
+        self.assertFalse(touches(ranges, 0x401000, 0x80), "nothing of app.exe's code before the window")
 
     def test_memory_added_and_removed(self) -> None:
         r = self.write("memory-add-remove")

@@ -177,4 +177,14 @@ enum dc_err dc_process_check(const struct dc_process *p, char *why, size_t why_l
 /* The region containing `addr`, or NULL. */
 const struct dc_region *dc_process_region_at(const struct dc_process *p, uint64_t addr);
 
+/* Bytes around a thread's instruction pointer that ThreadWriteInstructionWindow
+ * keeps: PC - 0x80 to PC + 0x80 (writer.instruction_window). */
+#define DC_INSTRUCTION_WINDOW 0x100u
+
+/* The instruction window of `t`: [*start, *start + *size), the part of
+ * PC - 0x80 .. PC + 0x80 inside the readable region holding the PC. False
+ * when the context is too short for a PC or the PC is in no readable region. */
+bool dc_thread_instruction_window(const struct dc_process *p, const struct dc_thread *t,
+				  uint64_t *start, uint64_t *size);
+
 #endif
