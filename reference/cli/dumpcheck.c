@@ -22,6 +22,9 @@ static const char *const usage_main =
 	"  dump FILE          print every stream and field of a minidump\n"
 	"  rules              list the conformance rules\n"
 	"  write SCENARIO OUT run the reference writer on a scenario\n"
+	"  corpus OUT_DIR     materialise the conformance cases of spec/cases\n"
+	"  check-trace TRACE [DUMP]  check a writer trace (and its dump) against cb.* rules\n"
+	"  conform --writer W run the scenarios through a writer adapter and check each run\n"
 	"  help [COMMAND]     show help\n"
 	"\n"
 	"exit codes: 0 conformant, 1 non-conformant, 2 usage or input-file error\n";
@@ -264,6 +267,12 @@ int main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(cmd, "write") == 0)
 		return cmd_write(argc - 1, argv + 1);
+	if (strcmp(cmd, "corpus") == 0)
+		return cmd_corpus(argc - 1, argv + 1);
+	if (strcmp(cmd, "check-trace") == 0)
+		return cmd_check_trace(argc - 1, argv + 1);
+	if (strcmp(cmd, "conform") == 0)
+		return cmd_conform(argc - 1, argv + 1);
 	if (strcmp(cmd, "--version") == 0) {
 		printf("dumpcheck %s\n", DC_VERSION);
 		return EXIT_CONFORMANT;
@@ -274,6 +283,9 @@ int main(int argc, char **argv)
 		      : strcmp(topic, "dump") == 0   ? usage_dump
 		      : strcmp(topic, "rules") == 0  ? usage_rules
 		      : strcmp(topic, "write") == 0  ? usage_write
+		      : strcmp(topic, "corpus") == 0 ? usage_corpus
+		      : strcmp(topic, "check-trace") == 0 ? usage_check_trace
+		      : strcmp(topic, "conform") == 0 ? usage_conform
 						     : usage_main,
 		      stdout);
 		return EXIT_CONFORMANT;

@@ -87,7 +87,7 @@ void rc_dump(const struct dc_diags *d);
 #define RC_PART_STREAMS DC_RULE_HANDLEDATA_HEADER_SIZE, DC_RULE_COUNT           /* _streams.c */
 
 /* Run `cases` as a cmocka group, followed by a coverage test: every rule of
- * [lo, hi) whose phase is not cross is claimed by some case. */
+ * [lo, hi) whose phase is not cross or protocol is claimed by some case. */
 int rc_run_group(const char *group, const struct rc_case *cases, size_t n, int lo, int hi);
 
 #endif

@@ -1,0 +1,376 @@
+/* dumpcheck corpus: materialise the conformance cases of spec/cases into one
+ * dump per case and a manifest.json (schema "dumpcheck-corpus"). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dumpcheck/corpus.h"
+#include "dumpcheck/report.h"
+
+#define CORPUS_SCHEMA_VERSION 1
+#define MAX_CASE_FILES 1024
+
+const char *const usage_corpus =
+	"usage: dumpcheck corpus [--spec DIR] [--verify] OUT_DIR\n"
+	"\n"
+	"Writes one file per conformance case of DIR/cases/*.toml (format:\n"
+	"spec/cases/README.md), named <verdict>_<id>.dmp, and OUT_DIR/manifest.json\n"
+	"(schema \"dumpcheck-corpus\"): y_ must be accepted, n_ rejected, i_ is\n"
+	"implementation-defined. Earlier [yni]_*.dmp files in OUT_DIR are replaced.\n"
+	"\n"
+	"  --spec DIR   the spec folder (default: ./spec when it has cases/, else the\n"
+	"               spec/ of the source tree the binary was built in,\n"
+	"               <binary>/../../spec)\n"
+	"  --verify     also validate every file with the reference validator (under\n"
+	"               the case's limits) and report each case whose expectation fails\n"
+	"\n"
+	"exit codes: 0 written (and verified), 1 a case failed --verify, 2 usage,\n"
+	"case file, scenario or output error\n";
+
+struct corpus_args {
+	const char *spec, *out;
+	bool verify;
+};
+
+struct loaded {
+	char name[256];            /* file name in DIR/cases */
+	struct dc_case_set set;
+};
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* --spec, else ./spec, else the source tree's spec/ next to build/<variant>/. */
+static bool find_spec(const char *given, char *out, size_t len)
+{
+	char exe[PATH_MAX - 32], probe[PATH_MAX];
+	if (given) {
+		snprintf(out, len, "%s", given);
+		return true;
+	}
+	if (is_dir("spec/cases")) {
+		snprintf(out, len, "spec");
+		return true;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = 0;
+	snprintf(probe, sizeof(probe), "%s/../../spec/cases", exe);
+	if (!is_dir(probe))
+		return false;
+	return (size_t)snprintf(out, len, "%s/../../spec", exe) < len;
+}
+
+static int cmp_loaded(const void *a, const void *b)
+{
+	return strcmp(((const struct loaded *)a)->name, ((const struct loaded *)b)->name);
+}
+
+/* Every .toml file of DIR/cases, parsed, in file-name order. */
+static int load_all(const char *spec, struct loaded **out, size_t *n)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300], why[512];
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/cases", spec) >= sizeof(dir)) {
+		fprintf(stderr, "dumpcheck: %s: path too long\n", spec);
+		return EXIT_USAGE;
+	}
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	*out = calloc(MAX_CASE_FILES, sizeof(struct loaded));
+	*n = 0;
+	if (!d || !*out) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", dir, d ? "out of memory" : strerror(errno));
+		if (d)
+			closedir(d);
+		return EXIT_USAGE;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".toml") != 0 ||
+		    len >= sizeof((*out)->name) || *n == MAX_CASE_FILES)
+			continue;
+		snprintf((*out)[(*n)++].name, sizeof((*out)->name), "%s", de->d_name);
+	}
+	closedir(d);
+	qsort(*out, *n, sizeof(struct loaded), cmp_loaded);
+	for (size_t i = 0; i < *n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, (*out)[i].name);
+		if (dc_cases_load(path, &(*out)[i].set, why, sizeof(why)) != DC_OK) {
+			fprintf(stderr, "dumpcheck: %s\n", why);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_CONFORMANT;
+}
+
+/* Case file names are unique across files too (one output file each). */
+static int check_unique(const struct loaded *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < l[i].set.ncases; k++)
+			for (size_t j = 0; j <= i; j++)
+				for (size_t m = 0; m < (j == i ? k : l[j].set.ncases); m++)
+					if (strcmp(l[i].set.cases[k].file_name, l[j].set.cases[m].file_name) == 0) {
+						fprintf(stderr, "dumpcheck: %s: case '%s': %s is also case '%s' of %s\n",
+							l[i].set.cases[k].source, l[i].set.cases[k].id,
+							l[i].set.cases[k].file_name, l[j].set.cases[m].id,
+							l[j].set.cases[m].source);
+						return EXIT_USAGE;
+					}
+	return EXIT_CONFORMANT;
+}
+
+/* Remove OUT's own earlier output: [yni]_*.dmp. */
+static void remove_stale(const char *out)
+{
+	char path[PATH_MAX + 300];
+	DIR *d = opendir(out);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len > 6 && strchr("yni", de->d_name[0]) && de->d_name[1] == '_' &&
+		    strcmp(de->d_name + len - 4, ".dmp") == 0) {
+			snprintf(path, sizeof(path), "%s/%s", out, de->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* ---------------------------------------------------------------- manifest */
+
+static void json_str(FILE *f, const char *s)
+{
+	dc_json_string(f, s, strlen(s));
+}
+
+static void json_rules(FILE *f, const char *key, const uint16_t *rules, size_t n)
+{
+	fprintf(f, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, dc_rule_descs[rules[i]].id);
+	}
+	fputc(']', f);
+}
+
+static void json_limits(FILE *f, const struct dc_limits *l)
+{
+	fprintf(f, ",\"limits\":{\"max_streams\":%u,\"max_entries\":%llu,\"max_string_bytes\":%llu,"
+		   "\"max_alloc\":%llu,\"max_work\":%llu,\"max_diags\":%u,\"max_per_rule\":%u}",
+		l->max_streams, (unsigned long long)l->max_entries, (unsigned long long)l->max_string_bytes,
+		(unsigned long long)l->max_alloc, (unsigned long long)l->max_work, l->max_diags, l->max_per_rule);
+}
+
+static void json_case(FILE *f, const struct dc_case *c, const char *case_file, uint64_t size, bool first)
+{
+	char buf[320];
+	fputs(first ? "\n    {\"id\":" : ",\n    {\"id\":", f);
+	json_str(f, c->id);
+	if (c->kind == DC_CASE_DUMP) {
+		fputs(",\"file\":", f);
+		json_str(f, c->file_name);
+	}
+	fprintf(f, ",\"verdict\":\"%c\",\"kind\":\"%s\",\"description\":", c->verdict,
+		c->kind == DC_CASE_DUMP ? "dump" : "trace");
+	json_str(f, c->description);
+	json_rules(f, "fires", c->fires, c->nfires);
+	json_rules(f, "quiet", c->quiet, c->nquiet);
+	snprintf(buf, sizeof(buf), "spec/cases/%s", case_file);
+	fputs(",\"source\":{\"case_file\":", f);
+	json_str(f, buf);
+	fprintf(f, ",\"line\":%u,\"scenario\":", c->line);
+	if (c->base) {
+		snprintf(buf, sizeof(buf), "spec/scenarios/%s", c->base);
+		json_str(f, buf);
+	} else {
+		fputs("null", f);
+	}
+	if (c->has_dump_type)
+		fprintf(f, ",\"dump_type\":\"0x%llX\"", (unsigned long long)c->dump_type);
+	fputc('}', f);
+	if (c->has_limits)
+		json_limits(f, &c->limits);
+	if (c->kind == DC_CASE_DUMP)
+		fprintf(f, ",\"size\":%llu", (unsigned long long)size);
+	fputc('}', f);
+}
+
+/* ---------------------------------------------------------------- cases */
+
+static int write_file(const char *out, const char *name, const struct dc_buf *b)
+{
+	char path[PATH_MAX + 300];
+	snprintf(path, sizeof(path), "%s/%s", out, name);
+	FILE *f = fopen(path, "wb");
+	bool ok = f && (b->len == 0 || fwrite(b->data, 1, b->len, f) == b->len);
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+	return ok ? EXIT_CONFORMANT : EXIT_USAGE;
+}
+
+/* Validate `b` under the case's limits; true when its expectation holds. */
+static bool verify(const struct dc_case *c, const struct dc_buf *b)
+{
+	struct dc_validate_opts opts;
+	struct dc_diags d;
+	char why[1024];
+	dc_validate_opts_default(&opts);
+	opts.limits = c->limits;
+	memset(&d, 0, sizeof(d));
+	bool ok = dc_minidump_validate(b->data, b->len, &opts, NULL, &d) == DC_OK &&
+		  dc_case_check(c, &d, why, sizeof(why));
+	if (!ok)
+		fprintf(stderr, "dumpcheck: corpus: %s (%s:%u): %s\n", c->file_name, c->source, c->line,
+			why[0] ? why : "out of memory");
+	dc_diags_free(&d);
+	return ok;
+}
+
+struct tally {
+	size_t written, skipped, failed, per_verdict[3];
+};
+
+static int run_cases(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n,
+		     FILE *manifest, struct tally *t)
+{
+	char scen[PATH_MAX + 16], why[768];
+	bool first = true;
+	snprintf(scen, sizeof(scen), "%s/scenarios", spec);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < l[i].set.ncases; k++) {
+			const struct dc_case *c = &l[i].set.cases[k];
+			struct dc_buf b;
+			if (c->kind != DC_CASE_DUMP) {
+				t->skipped++;
+				continue;
+			}
+			if (dc_case_build(c, scen, &b, why, sizeof(why)) != DC_OK) {
+				fprintf(stderr, "dumpcheck: %s\n", why);
+				return EXIT_USAGE;
+			}
+			int status = write_file(a->out, c->file_name, &b);
+			if (status == EXIT_CONFORMANT && a->verify && !verify(c, &b))
+				t->failed++;
+			json_case(manifest, c, l[i].name, b.len, first);
+			first = false;
+			dc_buf_free(&b);
+			if (status != EXIT_CONFORMANT)
+				return status;
+			t->written++;
+			t->per_verdict[c->verdict == 'y' ? 0 : c->verdict == 'n' ? 1 : 2]++;
+		}
+	return EXIT_CONFORMANT;
+}
+
+static void skipped_cases(FILE *manifest, const struct loaded *l, size_t n)
+{
+	bool first = true;
+	fputs("\n  ],\n  \"skipped\": [", manifest);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < l[i].set.ncases; k++)
+			if (l[i].set.cases[k].kind != DC_CASE_DUMP) {
+				json_case(manifest, &l[i].set.cases[k], l[i].name, 0, first);
+				first = false;
+			}
+	fputs("\n  ]\n}\n", manifest);
+}
+
+static int parse_args(int argc, char **argv, struct corpus_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_corpus, stdout);
+			return -1;
+		} else if (strcmp(argv[i], "--spec") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_corpus, "%s", "--spec needs a value");
+			a->spec = argv[++i];
+		} else if (strcmp(argv[i], "--verify") == 0) {
+			a->verify = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(usage_corpus, "unknown option '%s'", argv[i]);
+		} else if (a->out) {
+			return usage_error(usage_corpus, "unexpected argument '%s'", argv[i]);
+		} else {
+			a->out = argv[i];
+		}
+	}
+	return a->out ? 0 : usage_error(usage_corpus, "%s", "no OUT_DIR given");
+}
+
+static int materialise(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n)
+{
+	char path[PATH_MAX + 32];
+	struct tally t = { 0 };
+	if (mkdir(a->out, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", a->out, strerror(errno));
+		return EXIT_USAGE;
+	}
+	remove_stale(a->out);
+	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
+	FILE *m = fopen(path, "w");
+	if (!m) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	fprintf(m, "{\n  \"schema\": \"dumpcheck-corpus\",\n  \"version\": %d,\n  \"tool\": {\"name\": "
+		   "\"dumpcheck\", \"version\": \"%s\"},\n  \"cases\": [",
+		CORPUS_SCHEMA_VERSION, DC_VERSION);
+	int status = run_cases(a, spec, l, n, m, &t);
+	skipped_cases(m, l, n);
+	if (fclose(m) != 0 && status == EXIT_CONFORMANT) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+		status = EXIT_USAGE;
+	}
+	if (status != EXIT_CONFORMANT)
+		return status;
+	printf("dumpcheck corpus: %zu files in %s (%zu y, %zu n, %zu i); %zu trace case(s) not materialised "
+	       "(kind = \"trace\")\n",
+	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.skipped);
+	if (a->verify)
+		printf("dumpcheck corpus: verified: %zu of %zu cases hold\n", t.written - t.failed, t.written);
+	return t.failed ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;
+}
+
+int cmd_corpus(int argc, char **argv)
+{
+	struct corpus_args a = { 0 };
+	char spec[PATH_MAX];
+	struct loaded *l = NULL;
+	size_t n = 0;
+	int status = parse_args(argc, argv, &a);
+	if (status)
+		return status < 0 ? EXIT_CONFORMANT : status;
+	if (!find_spec(a.spec, spec, sizeof(spec))) {
+		fprintf(stderr, "dumpcheck: cannot find the spec folder (no ./spec/cases, none next to the "
+				"binary): give --spec DIR\n");
+		return EXIT_USAGE;
+	}
+	status = load_all(spec, &l, &n);
+	if (status == EXIT_CONFORMANT)
+		status = check_unique(l, n);
+	if (status == EXIT_CONFORMANT)
+		status = materialise(&a, spec, l, n);
+	for (size_t i = 0; l && i < n; i++)
+		dc_cases_free(&l[i].set);
+	free(l);
+	return status;
+}
