@@ -11,7 +11,11 @@
 #define DC_ALWAYS(cond) (__builtin_expect(!!(cond), 1))
 #define DC_NEVER(cond) (__builtin_expect(!!(cond), 0))
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+/* mingw-w64's gcc takes "printf" to mean msvcrt's (no %zu); the Windows agent
+ * builds with __USE_MINGW_ANSI_STDIO, whose printf is C99's. */
+#define DCI_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__)
 #define DCI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define DCI_PRINTF(a, b)

@@ -7,6 +7,7 @@
 
 #include "dumpcheck/scenario.h"
 #include "dumpcheck/toml.h"
+#include "internal.h"
 
 struct dci_sc {
 	struct dc_process *p; /* strings and blobs go into its arena */
@@ -20,10 +21,10 @@ struct dci_sc {
 /* Record the first failure, about `v` (for its line) and the current path
  * plus `key` (may be NULL); always returns false. */
 bool dci_sc_fail(struct dci_sc *c, const struct dc_toml_value *v, const char *key, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
+		 ...) DCI_PRINTF(4, 5);
 
 /* Append a path component; returns the mark dci_sc_pop goes back to. */
-size_t dci_sc_push(struct dci_sc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t dci_sc_push(struct dci_sc *c, const char *fmt, ...) DCI_PRINTF(2, 3);
 void dci_sc_pop(struct dci_sc *c, size_t mark);
 
 /* `v` must be a table whose keys are all in the NULL-terminated `allowed`. */
