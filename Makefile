@@ -1,6 +1,6 @@
 # dumpcheck — one Makefile; every variant builds into build/<variant>/.
 #
-#   make conform      the main job: validate the real dumps and report (README)
+#   make conform      the main job: readers and writers over the corpus, reports (README)
 #   make test         every test: unit (cmocka), CLI, Python, real dumps
 #   make bench        speed and memory benchmarks against peer readers
 #   make gen          regenerate reference/gen, the fuzz dictionary, SPEC.md
@@ -9,6 +9,8 @@
 #   make deps         install the Debian packages the project needs
 #   make abi-check    build the Windows ABI header for x64/x86 (mingw-w64), ARM64 (clang)
 #   make deps-cross   install the mingw-w64 cross compilers abi-check uses
+#   make agent        build/win/agent.exe, the Windows agent (real dbghelp)
+#   make deps-wine    install mingw-w64 (x64) and Debian's wine64 for the agent
 #   make VARIANT=release|debug|asan|cov|clang [all]
 
 VARIANT ?= debug
@@ -54,11 +56,12 @@ FUZZ_CFLAGS := $(CSTD) $(INCS) -g -O1 -fno-omit-frame-pointer \
 TARGET ?= fuzz_minidump_read
 SECONDS ?= 60
 
-DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm llvm-14 libcmocka-dev afl++ python3 valgrind
+DEB_PACKAGES := gcc make clang libclang-rt-14-dev llvm llvm-14 libcmocka-dev afl++ python3 valgrind \
+                chromium
 CROSS_PACKAGES := gcc-mingw-w64-x86-64 gcc-mingw-w64-i686
 
 .PHONY: all lib cli tests replay fuzz fuzz-run test conform bench gen check-gen seeds deps deps-check clean \
-        abi-check deps-cross \
+        abi-check deps-cross agent deps-wine \
         build-variants unit-tests format
 
 all: cli tests replay
@@ -136,6 +139,41 @@ abi-check:
 deps-cross:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(CROSS_PACKAGES)"
 
+# ---------------------------------------------------------------- Windows agent
+
+# build/win/agent.exe (harnesses/win/): a scenario's callback script run
+# against the real MiniDumpWriteDump, traced like `dumpcheck write --trace`.
+# The library's portable sources are cross-compiled as they are; the
+# validator, printer, mmap reader and reference writer are not needed.
+# tools/wine_agent.py runs it under Wine (make deps-wine first).
+MINGW_CC ?= x86_64-w64-mingw32-gcc
+WIN_BUILD := build/win
+WIN_CFLAGS := -std=c11 -D__USE_MINGW_ANSI_STDIO=1 -DWIN32_LEAN_AND_MEAN $(WARN) $(INCS) -O2 -g
+AGENT_LIB_SRCS := $(addprefix reference/src/,toml.c toml_lex.c scenario.c scenario_process.c \
+                  scenario_util.c script.c trace.c lookup.c process.c tokens.c err.c text.c report.c \
+                  diag.c) reference/gen/dc_spec.c
+AGENT_OBJS := $(patsubst %.c,$(WIN_BUILD)/obj/%.o,$(wildcard harnesses/win/*.c) $(AGENT_LIB_SRCS))
+WINE_PACKAGES := gcc-mingw-w64-x86-64 wine64
+
+agent:
+	@if command -v $(MINGW_CC) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(WIN_BUILD)/agent.exe; \
+	else echo "make agent: $(MINGW_CC) is not installed (make deps-wine); skipped"; fi
+
+$(WIN_BUILD)/agent.exe: $(AGENT_OBJS)
+	$(MINGW_CC) -static -o $@ $^ -ldbghelp -lpsapi -lversion
+
+$(WIN_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(WIN_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(WIN_BUILD)/obj -name '*.d' 2>/dev/null)
+
+# The cross compiler and Debian's wine64 (its loader is /usr/lib/wine/wine64;
+# the package installs no `wine` command).
+deps-wine:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(WINE_PACKAGES)"
+
 # ---------------------------------------------------------------- deps
 
 # Installs only what is missing; run by test/conform/bench when needed.
@@ -152,7 +190,8 @@ deps:
 
 deps-check:
 	@[ -f /usr/include/cmocka.h ] && command -v clang >/dev/null && command -v valgrind >/dev/null \
-	  && command -v obj2yaml-14 >/dev/null || $(MAKE) --no-print-directory deps
+	  && command -v obj2yaml-14 >/dev/null && command -v chromium >/dev/null \
+	  || $(MAKE) --no-print-directory deps
 
 # ---------------------------------------------------------------- jobs
 
@@ -166,10 +205,17 @@ test: deps-check check-gen build-variants
 	$(PYTHON) tests/run_all.py --build build/asan --release build/release \
 	  --real-dumps $(REAL_DUMPS)
 
+# The main job (README "make conform"): Wine + mingw-w64 and the Windows agent
+# when they can be had (otherwise the wine-dbghelp writer is n.a.), the release
+# CLI, then tools/conform.py: corpus, readers, writers, reports in build/report/.
 conform: deps-check
+	@$(MAKE) --no-print-directory deps-wine || \
+	  echo "make conform: wine64 / mingw-w64 could not be installed: the wine-dbghelp writer will be n.a."
+	@$(MAKE) --no-print-directory agent || \
+	  echo "make conform: the Windows agent did not build: the wine-dbghelp writer will be n.a."
 	$(MAKE) --no-print-directory VARIANT=release cli
 	$(PYTHON) tools/conform.py --dumpcheck build/release/dumpcheck --real-dumps $(REAL_DUMPS) \
-	  --out build/conform
+	  --out build/conform --report build/report
 
 bench: deps-check
 	$(MAKE) --no-print-directory VARIANT=release cli build/release/bench/bench_writer
