@@ -1,11 +1,19 @@
 """From the raw results of `make conform` (reader files, writer runs) to the
 judgement: whether each file met its expectation, the rules x implementations
-matrix cells, and per-implementation totals. Pure functions over dicts.
+matrix cells, and per-implementation totals. Functions over dicts; a failed
+writer run's last error is read from its trace.
 
 Cell statuses: pass, fail, crash, impl (only implementation-defined notes),
 na (the implementation could not run), none (not exercised).
 """
 from __future__ import annotations
+
+import functools
+import json
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DUMP_PHASES = ("decode", "validate", "resolve", "limit")
 NOT_MINIDUMP = ("kdump.", "filter.", "dcb.")
@@ -122,10 +130,43 @@ def writer_cells(impl: dict, rules: list[dict]) -> dict:
     return cells
 
 
+@functools.lru_cache(maxsize=1)
+def _hresults() -> dict[str, int]:
+    """HRESULT names of the scenario files (HR_X / HRESULT_X constants of spec/)."""
+    names = {}
+    for path in sorted((ROOT / "spec/minidump").glob("*.toml")):
+        for c in tomllib.loads(path.read_text()).get("constant", []):
+            for prefix in ("HRESULT_", "HR_"):
+                if c["name"].startswith(prefix):
+                    names[c["name"][len(prefix):]] = c["value"]
+    return names
+
+
+def _last_error(run: dict) -> int | None:
+    """The result record's last_error of the run's trace, or None."""
+    try:
+        lines = Path(run["trace"]).read_text().splitlines()
+        result = json.loads(lines[-1]) if lines else {}
+        return int(result["last_error"], 16) if result.get("record") == "result" else None
+    except (KeyError, OSError, TypeError, ValueError):
+        return None
+
+
 def run_ok(run: dict) -> bool:
-    exp = run.get("expect")
-    return run.get("status") not in ("crash", "timeout", "error") and \
-        (not exp or exp == run.get("status"))
+    """The run ended as its scenario's [expect] says (returned, last_error;
+    `roundtrip` is the reference writer's own test, not judged here)."""
+    if run.get("status") in ("crash", "timeout", "error"):
+        return False
+    exp = run.get("expect") or {}
+    want_true = exp.get("returned", True)
+    if want_true != (run.get("status") == "returned-true"):
+        return False
+    want_error = exp.get("last_error")
+    if want_true or want_error is None:
+        return True
+    if isinstance(want_error, str):
+        want_error = _hresults().get(want_error)
+    return want_error is not None and _last_error(run) == want_error
 
 
 def _outcome_cell(runs: list[dict]) -> dict:

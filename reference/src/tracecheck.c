@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dumpcheck/scenario.h"
 #include "tracecheck_int.h"
 
 #define TYPE(c, name) ((c)->type == DC_##name##Callback)
@@ -253,6 +254,26 @@ static void check_presets(struct dci_tc *c, const struct dc_trace_call *k)
 			    "IncludeVmRegionCallback without WithFullMemory");
 }
 
+/* MINIDUMP_THREAD_CALLBACK as a Microsoft-layout callback reads it: a
+ * writer with another layout (Wine puts Context at 12, not 16) shows up as
+ * a SizeOfContext that is no CONTEXT size and a stack that ends before it
+ * begins (spec-notes §6 item 76). */
+static void check_thread_layout(struct dci_tc *c, const struct dc_trace_call *k)
+{
+	static const enum dc_arch arches[] = { DC_ARCH_X86, DC_ARCH_AMD64, DC_ARCH_ARM64 };
+	uint32_t want = 0;
+	if (!TYPE(k, Thread) && !TYPE(k, ThreadEx))
+		return;
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (c->t->arch && strcmp(c->t->arch, dc_arch_name(arches[i])) == 0)
+			want = dc_arch_context_size(arches[i]);
+	if ((want && k->size_of_context != want) || k->stack_base > k->stack_end)
+		dci_tc_line(c, DC_RULE_CB_THREAD_INPUT_LAYOUT, k->line,
+			    "SizeOfContext %u (the %s CONTEXT is %u), StackBase 0x%llx, StackEnd 0x%llx",
+			    k->size_of_context, c->t->arch ? c->t->arch : "?", want,
+			    (unsigned long long)k->stack_base, (unsigned long long)k->stack_end);
+}
+
 /* A callback answer that should have failed the run (it returned TRUE). */
 static void check_failing_answers(struct dci_tc *c, const struct dc_trace_call *k)
 {
@@ -395,6 +416,10 @@ static void check_entity(struct dci_tc *c, const struct dci_tc_ent *e, bool thre
 		dci_tc_line(c, DC_RULE_CB_ORDER_INCLUDE_BEFORE_THREAD, e->inc->line,
 			    "Include callback for %s 0x%llx after its line %u", what, id,
 			    e->gather->line);
+	if (!e->inc && e->gather)
+		dci_tc_line(c, DC_RULE_CB_INCLUDE_CALLED_FOR_EACH, e->gather->line,
+			    "%s 0x%llx gets a %s callback but had no Include%s callback", what, id,
+			    thread ? "Thread" : "Module", thread ? "Thread" : "Module");
 	if (e->inc && !e->inc->returned && e->gather)
 		dci_tc_line(c, thread ? DC_RULE_CB_INCLUDE_THREAD_FALSE_EXCLUDES
 				      : DC_RULE_CB_INCLUDE_MODULE_FALSE_EXCLUDES,
@@ -483,6 +508,7 @@ static void check_calls(struct dci_tc *c)
 		const struct dc_trace_call *k = &c->t->calls[i];
 		check_ids(c, k);
 		check_presets(c, k);
+		check_thread_layout(c, k);
 		check_failing_answers(c, k);
 		walk_loops(c, &w, k);
 		walk_switches(c, &w, k);

@@ -42,6 +42,7 @@ static const struct field input_fields[] = {
 	{ T(Thread) | T(ThreadEx) | T(IncludeThread), "thread_id", K_U32, CALL(thread_id), 0 },
 	{ T(Thread) | T(ThreadEx), "stack_base", K_U64, CALL(stack_base), 0 },
 	{ T(Thread) | T(ThreadEx), "stack_end", K_U64, CALL(stack_end), 0 },
+	{ T(Thread) | T(ThreadEx), "size_of_context", K_U32, CALL(size_of_context), 0 },
 	{ T(Module) | T(IncludeModule), "base_of_image", K_U64, CALL(base_of_image), 0 },
 	{ T(IoStart) | T(IoWriteAll) | T(IoFinish), "handle", K_NULLABLE, CALL(io_handle),
 	  CALL(io_handle_set) },

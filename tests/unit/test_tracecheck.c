@@ -157,6 +157,8 @@ static const struct mutation mutations[] = {
 	{ "cb.include_thread.false_excludes", "plain", SUB, IT, 1, "\"returned\":true", "\"returned\":false", false, false, NULL },
 	{ "cb.include_module.false_excludes", "plain", SUB, IM, 1, "\"returned\":true", "\"returned\":false", false, false, NULL },
 	{ "cb.count.one_per_included", "plain", DROP, TC, 1, NULL, NULL, false, false, NULL },
+	{ "cb.include.called_for_each", "plain", DROP, IM, 1, NULL, NULL, false, false, NULL },
+	{ "cb.thread.input_layout", "plain", SUB, TC, 1, "\"size_of_context\":1232", "\"size_of_context\":139264", false, false, NULL },
 	{ "cb.memory.preset_zero", "plain", SUB, "\"MemoryCallback\"", 1, "\"output_in\":{\"memory_base\":\"0x0\"", "\"output_in\":{\"memory_base\":\"0x10\"", false, false, NULL },
 	{ "cb.memory.loop_ends_on_zero_size", "memory-add-remove", DUP, "\"MemoryCallback\"", 3, NULL, NULL, false, false, NULL },
 	{ "cb.memory.loop_continues", "memory-add-remove", DROP, "\"MemoryCallback\"", 3, NULL, NULL, false, false, NULL },

@@ -60,6 +60,7 @@ struct dc_trace_call {
 	uint32_t thread_id;       /* IncludeThread, Thread, ThreadEx */
 	uint64_t base_of_image;   /* IncludeModule, Module */
 	uint64_t stack_base, stack_end; /* Thread, ThreadEx */
+	uint32_t size_of_context; /* Thread, ThreadEx */
 	bool io_handle_set;       /* Io*: Handle not NULL */
 	uint64_t io_handle;
 	uint64_t offset;          /* IoWriteAll, ReadMemoryFailure, Vm* */
