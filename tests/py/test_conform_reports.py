@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import conform  # noqa: E402
+import conform_eval  # noqa: E402
 import matrix_html  # noqa: E402
 import mkscale  # noqa: E402
 import norm_obj2yaml  # noqa: E402
@@ -75,7 +76,7 @@ def synthetic_doc() -> dict:
                           summary_diff=["modules: 3 entries vs 2"])]}
     writer = {"name": "reference", "kind": "writer", "description": "w", "available": True,
               "reason": "", "runs": [
-                  {"scenario": "plain", "status": "returned-true", "expect": "returned-true",
+                  {"scenario": "plain", "status": "returned-true", "expect": {"returned": True},
                    "dump": "/tmp/x/plain.dmp", "trace": "/tmp/x/plain.jsonl", "findings": [
                        {"rule": "header.directory_rva", "level": "SHOULD", "phase": "validate",
                         "impl": False, "source": "dump", "offset": 12, "detail": "at 0x40"},
@@ -84,7 +85,7 @@ def synthetic_doc() -> dict:
                         "detail": "module kept"},
                        {"rule": "header.version_high", "level": "MAY", "phase": "validate",
                         "impl": True, "source": "dump", "offset": 4, "detail": "0"}]},
-                  {"scenario": "cancel", "status": "returned-true", "expect": "returned-false",
+                  {"scenario": "cancel", "status": "returned-true", "expect": {"returned": False},
                    "findings": []}]}
     wine = {"name": "wine-dbghelp", "kind": "writer", "description": "", "available": False,
             "reason": "missing: wine64", "runs": []}
@@ -96,6 +97,19 @@ def synthetic_doc() -> dict:
 
 
 class EvalTest(unittest.TestCase):
+    def test_scenario_expectation(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = Path(tmp) / "t.jsonl"
+            run = {"status": "returned-false", "trace": str(trace),
+                   "expect": {"returned": False, "last_error": "ERROR_CANCELLED"}}
+            trace.write_text('{"record":"result","returned":false,"last_error":"0x800704c7"}\n')
+            self.assertTrue(conform_eval.run_ok(run))
+            trace.write_text('{"record":"result","returned":false,"last_error":"0x80004005"}\n')
+            self.assertFalse(conform_eval.run_ok(run), "wrong HRESULT")
+            self.assertFalse(conform_eval.run_ok({**run, "status": "returned-true"}))
+            self.assertTrue(conform_eval.run_ok({"status": "returned-true", "expect": {"roundtrip": False}}))
+            self.assertFalse(conform_eval.run_ok({"status": "crash", "expect": {}}))
+
     def test_cells(self):
         doc = synthetic_doc()
         cells = {(i["kind"], i["name"]): i["cells"] for i in doc["implementations"]}
@@ -341,7 +355,7 @@ class EndToEndTest(unittest.TestCase):
         """A fake `dumpcheck conform` writing a dumpcheck-conform-writer document."""
         doc = {"schema": "dumpcheck-conform-writer", "version": 1, "implementation": "fake",
                "adapter": "fake", "runs": [
-                   {"scenario": "plain", "status": "returned-true", "expect": "returned-true",
+                   {"scenario": "plain", "status": "returned-true", "expect": {"returned": True},
                     "findings": [{"rule": "header.signature", "level": "MUST", "phase": "decode",
                                   "impl": False, "source": "dump", "offset": 0, "detail": "x"}]}]}
         with tempfile.TemporaryDirectory() as tmp:
