@@ -12,9 +12,14 @@
 #include "cli.h"
 #include "dumpcheck/corpus.h"
 #include "dumpcheck/report.h"
+#include "dumpcheck/tracecheck.h"
 
 #define CORPUS_SCHEMA_VERSION 1
 #define MAX_CASE_FILES 1024
+/* Trace cases go to OUT_DIR/TRACE_DIR: their dumps are judged with their
+ * traces, and a reader run over OUT_DIR's [yni]_*.dmp must not mistake a
+ * sound dump with a broken trace (n_) for a dump it should reject. */
+#define TRACE_DIR "trace"
 
 const char *const usage_corpus =
 	"usage: dumpcheck corpus [--spec DIR] [--verify] OUT_DIR\n"
@@ -22,13 +27,17 @@ const char *const usage_corpus =
 	"Writes one file per conformance case of DIR/cases/*.toml (format:\n"
 	"spec/cases/README.md), named <verdict>_<id>.dmp, and OUT_DIR/manifest.json\n"
 	"(schema \"dumpcheck-corpus\"): y_ must be accepted, n_ rejected, i_ is\n"
-	"implementation-defined. Earlier [yni]_*.dmp files in OUT_DIR are replaced.\n"
+	"implementation-defined. Trace cases (kind = \"trace\") write a writer trace\n"
+	"and its dump, OUT_DIR/trace/<verdict>_<id>.jsonl and .dmp, judged by\n"
+	"`dumpcheck check-trace TRACE DUMP`. Earlier [yni]_*.dmp files in OUT_DIR\n"
+	"(and [yni]_*.dmp, .jsonl in OUT_DIR/trace) are replaced.\n"
 	"\n"
 	"  --spec DIR   the spec folder (default: ./spec when it has cases/, else the\n"
 	"               spec/ of the source tree the binary was built in,\n"
 	"               <binary>/../../spec)\n"
 	"  --verify     also validate every file with the reference validator (under\n"
-	"               the case's limits) and report each case whose expectation fails\n"
+	"               the case's limits), check every trace case with the trace\n"
+	"               checker, and report each case whose expectation fails\n"
 	"\n"
 	"exit codes: 0 written (and verified), 1 a case failed --verify, 2 usage,\n"
 	"case file, scenario or output error\n";
@@ -134,8 +143,14 @@ static int check_unique(const struct loaded *l, size_t n)
 	return EXIT_CONFORMANT;
 }
 
-/* Remove OUT's own earlier output: [yni]_*.dmp. */
-static void remove_stale(const char *out)
+static bool has_suffix(const char *name, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return len > n && strcmp(name + len - n, suffix) == 0;
+}
+
+/* Remove OUT's own earlier output: [yni]_*.dmp (and, `traces`, [yni]_*.jsonl). */
+static void remove_stale(const char *out, bool traces)
 {
 	char path[PATH_MAX + 300];
 	DIR *d = opendir(out);
@@ -143,7 +158,7 @@ static void remove_stale(const char *out)
 	while (d && (de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		if (len > 6 && strchr("yni", de->d_name[0]) && de->d_name[1] == '_' &&
-		    strcmp(de->d_name + len - 4, ".dmp") == 0) {
+		    (has_suffix(de->d_name, len, ".dmp") || (traces && has_suffix(de->d_name, len, ".jsonl")))) {
 			snprintf(path, sizeof(path), "%s/%s", out, de->d_name);
 			unlink(path);
 		}
@@ -182,10 +197,16 @@ static void json_case(FILE *f, const struct dc_case *c, const char *case_file, u
 	char buf[320];
 	fputs(first ? "\n    {\"id\":" : ",\n    {\"id\":", f);
 	json_str(f, c->id);
-	if (c->kind == DC_CASE_DUMP) {
-		fputs(",\"file\":", f);
-		json_str(f, c->file_name);
+	fputs(",\"file\":", f);
+	if (c->kind == DC_CASE_TRACE) {
+		snprintf(buf, sizeof(buf), TRACE_DIR "/%s", c->file_name);
+		json_str(f, buf);
+		fputs(",\"trace\":", f);
+		snprintf(buf, sizeof(buf), TRACE_DIR "/%s", c->trace_name);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", c->file_name);
 	}
+	json_str(f, buf);
 	fprintf(f, ",\"verdict\":\"%c\",\"kind\":\"%s\",\"description\":", c->verdict,
 		c->kind == DC_CASE_DUMP ? "dump" : "trace");
 	json_str(f, c->description);
@@ -206,8 +227,9 @@ static void json_case(FILE *f, const struct dc_case *c, const char *case_file, u
 	fputc('}', f);
 	if (c->has_limits)
 		json_limits(f, &c->limits);
-	if (c->kind == DC_CASE_DUMP)
-		fprintf(f, ",\"size\":%llu", (unsigned long long)size);
+	if (c->exact)
+		fputs(",\"exact\":true", f);
+	fprintf(f, ",\"size\":%llu", (unsigned long long)size);
 	fputc('}', f);
 }
 
@@ -244,32 +266,68 @@ static bool verify(const struct dc_case *c, const struct dc_buf *b)
 	return ok;
 }
 
+/* Check trace case `c` with the trace checker; true when its expectation holds. */
+static bool verify_trace(const struct dc_case *c, const struct dc_buf *dump, const struct dc_buf *trace)
+{
+	struct dc_trace t;
+	struct dc_trace_findings f;
+	char why[1024];
+	memset(&f, 0, sizeof(f));
+	enum dc_err err = dc_trace_load((const char *)trace->data, trace->len, NULL, &t, why, sizeof(why));
+	bool ok = err == DC_OK && dc_trace_check(&t, dump->data, dump->len, NULL, &f) == DC_OK &&
+		  dc_case_check_trace(c, &f.trace, &f.dump, why, sizeof(why));
+	if (!ok)
+		fprintf(stderr, "dumpcheck: corpus: " TRACE_DIR "/%s (%s:%u): %s\n", c->trace_name, c->source,
+			c->line, why[0] ? why : "out of memory");
+	if (err == DC_OK)
+		dc_trace_free(&t);
+	dc_trace_findings_free(&f);
+	return ok;
+}
+
 struct tally {
-	size_t written, skipped, failed, per_verdict[3];
+	size_t written, traces, failed, per_verdict[3];
 };
+
+/* Build, write (and verify) one case; `b` gets the dump. */
+static int one_case(const struct corpus_args *a, const char *scen, const struct dc_case *c, struct dc_buf *b,
+		    struct tally *t)
+{
+	char why[768], name[300];
+	struct dc_buf trace = { 0 };
+	bool is_trace = c->kind == DC_CASE_TRACE;
+	enum dc_err err = is_trace ? dc_case_build_trace(c, scen, b, &trace, why, sizeof(why))
+				   : dc_case_build(c, scen, b, why, sizeof(why));
+	if (err != DC_OK) {
+		fprintf(stderr, "dumpcheck: %s\n", why);
+		return EXIT_USAGE;
+	}
+	snprintf(name, sizeof(name), "%s%s", is_trace ? TRACE_DIR "/" : "", c->file_name);
+	int status = write_file(a->out, name, b);
+	if (status == EXIT_CONFORMANT && is_trace) {
+		snprintf(name, sizeof(name), TRACE_DIR "/%s", c->trace_name);
+		status = write_file(a->out, name, &trace);
+	}
+	if (status == EXIT_CONFORMANT && a->verify && !(is_trace ? verify_trace(c, b, &trace) : verify(c, b)))
+		t->failed++;
+	dc_buf_free(&trace);
+	t->traces += is_trace;
+	return status;
+}
 
 static int run_cases(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n,
 		     FILE *manifest, struct tally *t)
 {
-	char scen[PATH_MAX + 16], why[768];
+	char scen[PATH_MAX + 16];
 	bool first = true;
 	snprintf(scen, sizeof(scen), "%s/scenarios", spec);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < l[i].set.ncases; k++) {
 			const struct dc_case *c = &l[i].set.cases[k];
-			struct dc_buf b;
-			if (c->kind != DC_CASE_DUMP) {
-				t->skipped++;
-				continue;
-			}
-			if (dc_case_build(c, scen, &b, why, sizeof(why)) != DC_OK) {
-				fprintf(stderr, "dumpcheck: %s\n", why);
-				return EXIT_USAGE;
-			}
-			int status = write_file(a->out, c->file_name, &b);
-			if (status == EXIT_CONFORMANT && a->verify && !verify(c, &b))
-				t->failed++;
-			json_case(manifest, c, l[i].name, b.len, first);
+			struct dc_buf b = { 0 };
+			int status = one_case(a, scen, c, &b, t);
+			if (status == EXIT_CONFORMANT)
+				json_case(manifest, c, l[i].name, b.len, first);
 			first = false;
 			dc_buf_free(&b);
 			if (status != EXIT_CONFORMANT)
@@ -278,19 +336,6 @@ static int run_cases(const struct corpus_args *a, const char *spec, const struct
 			t->per_verdict[c->verdict == 'y' ? 0 : c->verdict == 'n' ? 1 : 2]++;
 		}
 	return EXIT_CONFORMANT;
-}
-
-static void skipped_cases(FILE *manifest, const struct loaded *l, size_t n)
-{
-	bool first = true;
-	fputs("\n  ],\n  \"skipped\": [", manifest);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < l[i].set.ncases; k++)
-			if (l[i].set.cases[k].kind != DC_CASE_DUMP) {
-				json_case(manifest, &l[i].set.cases[k], l[i].name, 0, first);
-				first = false;
-			}
-	fputs("\n  ]\n}\n", manifest);
 }
 
 static int parse_args(int argc, char **argv, struct corpus_args *a)
@@ -320,11 +365,13 @@ static int materialise(const struct corpus_args *a, const char *spec, const stru
 {
 	char path[PATH_MAX + 32];
 	struct tally t = { 0 };
-	if (mkdir(a->out, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "dumpcheck: %s: %s\n", a->out, strerror(errno));
+	snprintf(path, sizeof(path), "%s/" TRACE_DIR, a->out);
+	if ((mkdir(a->out, 0755) != 0 && errno != EEXIST) || (mkdir(path, 0755) != 0 && errno != EEXIST)) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	remove_stale(a->out);
+	remove_stale(a->out, false);
+	remove_stale(path, true);
 	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
 	FILE *m = fopen(path, "w");
 	if (!m) {
@@ -335,16 +382,16 @@ static int materialise(const struct corpus_args *a, const char *spec, const stru
 		   "\"dumpcheck\", \"version\": \"%s\"},\n  \"cases\": [",
 		CORPUS_SCHEMA_VERSION, DC_VERSION);
 	int status = run_cases(a, spec, l, n, m, &t);
-	skipped_cases(m, l, n);
+	fputs("\n  ],\n  \"skipped\": []\n}\n", m); /* kept for version 1 readers: nothing is skipped now */
 	if (fclose(m) != 0 && status == EXIT_CONFORMANT) {
 		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
 		status = EXIT_USAGE;
 	}
 	if (status != EXIT_CONFORMANT)
 		return status;
-	printf("dumpcheck corpus: %zu files in %s (%zu y, %zu n, %zu i); %zu trace case(s) not materialised "
-	       "(kind = \"trace\")\n",
-	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.skipped);
+	printf("dumpcheck corpus: %zu cases in %s (%zu y, %zu n, %zu i), %zu of them trace cases in %s/" TRACE_DIR
+	       "\n",
+	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.traces, a->out);
 	if (a->verify)
 		printf("dumpcheck corpus: verified: %zu of %zu cases hold\n", t.written - t.failed, t.written);
 	return t.failed ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;

@@ -53,7 +53,13 @@ static bool check_id(struct dci_sc *c, const struct dc_toml_value *table, struct
 	char name[MAX_ID + 8];
 	snprintf(name, sizeof(name), "%c_%s.dmp", k->verdict, prefixed ? id + 2 : id);
 	k->file_name = dc_process_strdup(c->p, name);
-	return k->file_name || nomem(c);
+	if (!k->file_name)
+		return nomem(c);
+	if (k->kind != DC_CASE_TRACE)
+		return true;
+	snprintf(name, sizeof(name), "%c_%s.jsonl", k->verdict, prefixed ? id + 2 : id);
+	k->trace_name = dc_process_strdup(c->p, name);
+	return k->trace_name || nomem(c);
 }
 
 static bool verdict_kind(struct dci_sc *c, const struct dc_toml_value *t, struct dc_case *k)
@@ -73,7 +79,7 @@ static bool verdict_kind(struct dci_sc *c, const struct dc_toml_value *t, struct
 /* A scenario file name in spec/scenarios: no directory part. */
 static bool base_name(struct dci_sc *c, const struct dc_toml_value *t, struct dc_case *k)
 {
-	if (!dci_sc_str(c, t, "base", k->kind == DC_CASE_DUMP, &k->base))
+	if (!dci_sc_str(c, t, "base", true, &k->base))
 		return false;
 	if (!k->base)
 		return true;
@@ -306,6 +312,87 @@ static bool patches(struct dci_sc *c, const struct dc_toml_value *t, struct dc_c
 	return p != NULL;
 }
 
+/* ---------------------------------------------------------------- trace edits */
+
+/* "header", "result" or a MINIDUMP_CALLBACK_TYPE name spelt in full, as a
+ * trace's `type` key has it (dc_enum_parse would also take "Thread"). */
+static bool record_name(const char *name)
+{
+	const struct dc_enum_desc *e = &dc_enum_descs[DC_E_MINIDUMP_CALLBACK_TYPE];
+	if (strcmp(name, "header") == 0 || strcmp(name, "result") == 0)
+		return true;
+	for (unsigned i = 0; i < e->nvalues; i++)
+		if (strcmp(e->values[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* `record` (+ `nth`, default 1) naming a record; `rkey`/`nkey` are the keys read. */
+static bool trace_sel(struct dci_sc *c, const struct dc_toml_value *v, const char *rkey, const char *nkey,
+		      struct dc_case_tsel *sel)
+{
+	sel->nth = 1;
+	if (!dci_sc_str(c, v, rkey, true, &sel->record) || !dci_sc_u32(c, v, nkey, false, &sel->nth))
+		return false;
+	if (sel->nth == 0)
+		return dci_sc_fail(c, v, nkey, "1 for the first occurrence, 2 for the second, ...");
+	if (!record_name(sel->record))
+		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"result\" or a MINIDUMP_CALLBACK_TYPE name",
+				   sel->record);
+	return true;
+}
+
+static bool trace_edit(struct dci_sc *c, const struct dc_toml_value *v, struct dc_case_tedit *ed)
+{
+	static const char *const ops[] = { "sub", "drop", "dup", "move" };
+	const char *op = NULL;
+	ed->line = dc_toml_line(v);
+	if (!dci_sc_table(c, v, KEYS("record", "nth", "op", "find", "with", "after", "after_nth")) ||
+	    !trace_sel(c, v, "record", "nth", &ed->at) || !dci_sc_str(c, v, "op", true, &op))
+		return false;
+	ed->op = 0xFF;
+	for (uint8_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i]) == 0)
+			ed->op = i;
+	if (ed->op == 0xFF)
+		return dci_sc_fail(c, v, "op", "\"sub\", \"drop\", \"dup\" or \"move\", not \"%s\"", op);
+	bool sub = ed->op == DC_TEDIT_SUB, move = ed->op == DC_TEDIT_MOVE;
+	if (!dci_sc_str(c, v, "find", sub, &ed->find) || !dci_sc_str(c, v, "with", sub, &ed->with))
+		return false;
+	if (!sub && (ed->find || ed->with))
+		return dci_sc_fail(c, v, ed->find ? "find" : "with", "only with op = \"sub\"");
+	if (sub && !ed->find[0])
+		return dci_sc_fail(c, v, "find", "an empty fragment matches nothing in particular");
+	if (sub && (strchr(ed->with, '\n') || strchr(ed->with, '\r')))
+		return dci_sc_fail(c, v, "with", "a record is one line");
+	if (move)
+		return trace_sel(c, v, "after", "after_nth", &ed->after);
+	if (dc_toml_get(v, "after") || dc_toml_get(v, "after_nth"))
+		return dci_sc_fail(c, v, "after", "only with op = \"move\"");
+	return true;
+}
+
+static bool trace_edits(struct dci_sc *c, const struct dc_toml_value *t, struct dc_case *k)
+{
+	const struct dc_toml_value *arr;
+	size_t n;
+	if (!dci_sc_array(c, t, "trace_edits", &arr, &n) || !n)
+		return c->err == DC_OK;
+	if (n > MAX_EDITS)
+		return dci_sc_fail(c, arr, "trace_edits", "more than %d edits", MAX_EDITS);
+	struct dc_case_tedit *ed = alloc(c, n, sizeof(*ed));
+	for (size_t i = 0; ed && i < n; i++) {
+		size_t mark = dci_sc_push(c, ".trace_edits[%zu]", i);
+		bool ok = trace_edit(c, dc_toml_at(arr, i), &ed[i]);
+		dci_sc_pop(c, mark);
+		if (!ok)
+			return false;
+	}
+	k->tedits = ed;
+	k->ntedits = n;
+	return ed != NULL;
+}
+
 /* ---------------------------------------------------------------- one case */
 
 static bool fires_quiet(struct dci_sc *c, const struct dc_toml_value *t, struct dc_case *k)
@@ -317,8 +404,26 @@ static bool fires_quiet(struct dci_sc *c, const struct dc_toml_value *t, struct 
 			if (k->fires[i] == k->quiet[j])
 				return dci_sc_fail(c, t, "quiet", "rule '%s' is also in fires",
 						   dc_rule_descs[k->quiet[j]].id);
-	if (!k->nfires && !k->nquiet)
+	if (!dci_sc_bool(c, t, "exact", &k->exact))
+		return false;
+	if (!k->nfires && !k->nquiet && !k->exact)
 		return dci_sc_fail(c, t, NULL, "a case names rules in fires or quiet");
+	return true;
+}
+
+/* Keys of one kind only: a trace case has no reader limits (the trace
+ * checker runs under its defaults); only a trace case has trace edits. */
+static bool kind_keys(struct dci_sc *c, const struct dc_toml_value *t, const struct dc_case *k)
+{
+	static const char *const dump_only[] = { "limits" };
+	static const char *const trace_only[] = { "trace_edits", "renumber" };
+	bool trace = k->kind == DC_CASE_TRACE;
+	const char *const *keys = trace ? dump_only : trace_only;
+	size_t n = trace ? sizeof(dump_only) / sizeof(dump_only[0]) : sizeof(trace_only) / sizeof(trace_only[0]);
+	for (size_t i = 0; i < n; i++)
+		if (dc_toml_get(t, keys[i]))
+			return dci_sc_fail(c, t, keys[i], trace ? "not a key of kind = \"trace\""
+								: "only with kind = \"trace\"");
 	return true;
 }
 
@@ -326,32 +431,21 @@ static bool one_case(struct dci_sc *c, const struct dc_toml_value *t, struct dc_
 {
 	k->line = dc_toml_line(t);
 	if (!dci_sc_table(c, t, KEYS("id", "verdict", "description", "kind", "base", "dump_type", "user_streams",
-				      "limits", "fires", "quiet", "inserts", "writes", "patches", "truncate",
-				      "trace")))
+				      "limits", "fires", "quiet", "exact", "inserts", "writes", "patches",
+				      "truncate", "trace_edits", "renumber")))
 		return false;
 	if (!dci_sc_str(c, t, "id", true, &k->id) || !verdict_kind(c, t, k) || !check_id(c, t, k) ||
 	    !dci_sc_str(c, t, "description", true, &k->description) || !base_name(c, t, k))
 		return false;
 	k->has_dump_type = dc_toml_get(t, "dump_type") != NULL;
 	if (!dci_sc_enum(c, t, "dump_type", DC_E_MINIDUMP_TYPE, UINT32_MAX, &k->dump_type) ||
-	    !fires_quiet(c, t, k))
+	    !fires_quiet(c, t, k) || !kind_keys(c, t, k))
 		return false;
-	if (k->kind == DC_CASE_TRACE) {
-		/* Reserved for the trace checker: only the common keys and `trace`. */
-		static const char *const dump_only[] = { "user_streams", "limits", "inserts", "writes",
-							 "patches", "truncate" };
-		for (size_t i = 0; i < sizeof(dump_only) / sizeof(dump_only[0]); i++)
-			if (dc_toml_get(t, dump_only[i]))
-				return dci_sc_fail(c, t, dump_only[i], "not a key of kind = \"trace\"");
-		const char *trace = NULL;
-		return dci_sc_str(c, t, "trace", false, &trace);
-	}
-	if (dc_toml_get(t, "trace"))
-		return dci_sc_fail(c, t, "trace", "only with kind = \"trace\"");
 	k->has_truncate = dc_toml_get(t, "truncate") != NULL;
 	return user_streams(c, t, k) && limits(c, t, k) && edits(c, t, "inserts", &k->inserts, &k->ninserts) &&
 	       edits(c, t, "writes", &k->writes, &k->nwrites) && patches(c, t, k) &&
-	       expr(c, t, "truncate", false, &k->truncate);
+	       expr(c, t, "truncate", false, &k->truncate) && trace_edits(c, t, k) &&
+	       dci_sc_bool(c, t, "renumber", &k->renumber);
 }
 
 /* Marks are unique within a case, and defined before they are used only at

@@ -318,5 +318,23 @@ bool dc_case_check(const struct dc_case *c, const struct dc_diags *d, char *why,
 	if (!ok)
 		add_reason(why, why_len, "verdict %c does not hold (%zu MUST findings, %zu outside phase limit, "
 			   "%zu limit, %zu implementation-defined)", c->verdict, must, must_other, limit, impl);
+	for (unsigned r = 0; c->exact && r < DC_RULE_COUNT; r++) {
+		bool listed = false;
+		for (size_t i = 0; i < c->nfires && !listed; i++)
+			listed = c->fires[i] == r;
+		if (d->per_rule[r] && !listed)
+			add_reason(why, why_len, "%s fires (%u findings) outside fires of an exact case",
+				   dc_rule_descs[r].id, d->per_rule[r]);
+	}
 	return why_len && why[0] == 0;
+}
+
+bool dc_case_check_trace(const struct dc_case *c, const struct dc_diags *trace, const struct dc_diags *dump,
+			 char *why, size_t why_len)
+{
+	struct dc_diags all;
+	memset(&all, 0, sizeof(all));
+	for (unsigned r = 0; r < DC_RULE_COUNT; r++)
+		all.per_rule[r] = trace->per_rule[r] + dump->per_rule[r];
+	return dc_case_check(c, &all, why, why_len);
 }

@@ -390,6 +390,21 @@ static void check_module(struct cross *x, const struct dci_tc_ent *e)
 			    e->gather->line, why);
 }
 
+/* exception.without_request: a run that passed no ExceptionParam wrote no
+ * ExceptionStream (the header record says what was passed). */
+static void check_exception(struct cross *x)
+{
+	if (x->c->t->exception_param)
+		return;
+	for (size_t i = 0; i < x->extra.nstreams; i++)
+		if (x->extra.streams[i].type == DC_STREAM_EXCEPTION) {
+			dci_tc_dump(x->c, DC_RULE_EXCEPTION_WITHOUT_REQUEST, x->extra.streams[i].rva,
+				    "an ExceptionStream at 0x%x, but the run passed no ExceptionParam",
+				    x->extra.streams[i].rva);
+			return;
+		}
+}
+
 /* ---------------------------------------------------------------- driver */
 
 static void check_dump(struct dci_tc *c, const uint8_t *dump, uint64_t size)
@@ -412,6 +427,7 @@ static void check_dump(struct dci_tc *c, const uint8_t *dump, uint64_t size)
 		dci_tc_dump(c, DC_RULE_HEADER_FLAGS_MATCH_REQUEST, HEADER_FLAGS_OFFSET,
 			    "Header.Flags 0x%llx, DumpType requested 0x%llx",
 			    (unsigned long long)x.extra.flags, (unsigned long long)c->t->dump_type);
+	check_exception(&x);
 	check_list_sizes(&x);
 	r = index_lists(&x);
 	for (size_t i = 0; r == DC_OK && i < c->nthreads; i++)

@@ -1,11 +1,14 @@
 """The conformance corpus: `dumpcheck corpus` over spec/cases, and every file
-held to its case by the reference validator.
+held to its case by the reference validator, every trace case by the trace
+checker.
 
 The check is done twice on purpose: `dumpcheck corpus --verify` validates in
 process (it alone can apply a case's `limits`), and this test re-validates
-every file without limits through `dumpcheck validate --format json` and
-judges fires / quiet / verdict itself, so that a bug in one path cannot hide
-a wrong case. Run with DUMPCHECK=build/<variant>/dumpcheck."""
+every dump case's file without limits through `dumpcheck validate --format
+json`, every trace case's trace and dump through `dumpcheck check-trace
+--format json TRACE DUMP`, and judges fires / quiet / verdict / exact
+itself, so that a bug in one path cannot hide a wrong case. Run with
+DUMPCHECK=build/<variant>/dumpcheck."""
 from __future__ import annotations
 
 import json
@@ -17,7 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DUMPCHECK = os.environ.get("DUMPCHECK", str(ROOT / "build/debug/dumpcheck"))
-ENFORCED_PHASES = {"decode", "validate", "resolve", "limit"}
+ENFORCED_PHASES = {"decode", "validate", "resolve", "limit", "protocol", "cross"}
+
+
+def enforced(rid: str, phase: str) -> bool:
+    """As tools/specgen.py: writer.* rules need no case, protocol rules of other
+    trace schemas (dcb.*) have no case kind yet."""
+    if rid.startswith("writer.") or phase not in ENFORCED_PHASES:
+        return False
+    return phase != "protocol" or rid.startswith("cb.")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -30,14 +41,18 @@ def rule_table() -> dict[str, dict]:
     return {r["id"]: r for r in json.loads(out.stdout)["rules"]}
 
 
-def judge(case: dict, result: dict, rules: dict[str, dict]) -> list[str]:
-    """Why the validation `result` of a file does not meet its `case` (empty: it does)."""
+def judge(case: dict, result: dict | list[dict], rules: dict[str, dict]) -> list[str]:
+    """Why the validation `result` of a file (or the check-trace results of a
+    trace and its dump, counted together) does not meet its `case` (empty: it does)."""
     counts: dict[str, int] = {}
-    for f in result["findings"]:
-        counts[f["rule"]] = counts.get(f["rule"], 0) + 1
-    for rid, n in result.get("unrecorded", {}).items():
-        counts[rid] = counts.get(rid, 0) + n
+    for res in result if isinstance(result, list) else [result]:
+        for f in res["findings"]:
+            counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+        for rid, n in res.get("unrecorded", {}).items():
+            counts[rid] = counts.get(rid, 0) + n
     why = [f"{rid} does not fire" for rid in case["fires"] if not counts.get(rid)]
+    if case.get("exact"):
+        why += [f"{rid} fires outside fires" for rid in sorted(counts) if rid not in case["fires"]]
     why += [f"{rid} fires" for rid in case["quiet"] if counts.get(rid)]
     must = sum(n for rid, n in counts.items() if rules[rid]["level"] == "MUST" and not rules[rid]["impl"])
     must_other = sum(n for rid, n in counts.items()
@@ -72,10 +87,22 @@ class CorpusTest(unittest.TestCase):
     def test_manifest(self) -> None:
         m = self.manifest
         self.assertEqual((m["schema"], m["version"]), ("dumpcheck-corpus", 1))
-        files = sorted(p.name for p in self.out.glob("*.dmp"))
-        self.assertEqual(files, sorted(c["file"] for c in m["cases"]))
+        dumps = [c for c in m["cases"] if c["kind"] == "dump"]
+        traces = [c for c in m["cases"] if c["kind"] == "trace"]
+        self.assertTrue(dumps and traces)
+        self.assertEqual(m["skipped"], [])
+        # trace cases live in trace/: OUT_DIR's own [yni]_*.dmp are the readers' cases only
+        self.assertEqual(sorted(p.name for p in self.out.glob("*.dmp")), sorted(c["file"] for c in dumps))
+        self.assertEqual(sorted("trace/" + p.name for p in (self.out / "trace").iterdir()),
+                         sorted([c["file"] for c in traces] + [c["trace"] for c in traces]))
         for c in m["cases"]:
-            self.assertEqual(c["file"], f"{c['verdict']}_{c['id'][2:] if c['id'][1] == '_' else c['id']}.dmp")
+            bare = c["id"][2:] if c["id"][1] == "_" else c["id"]
+            where = "trace/" if c["kind"] == "trace" else ""
+            self.assertEqual(c["file"], f"{where}{c['verdict']}_{bare}.dmp")
+            if c["kind"] == "trace":
+                self.assertEqual(c["trace"], f"trace/{c['verdict']}_{bare}.jsonl")
+            else:
+                self.assertNotIn("trace", c)
             self.assertEqual((self.out / c["file"]).stat().st_size, c["size"])
             self.assertTrue((ROOT / c["source"]["case_file"]).is_file())
             self.assertTrue((ROOT / c["source"]["scenario"]).is_file())
@@ -83,7 +110,7 @@ class CorpusTest(unittest.TestCase):
 
     def test_every_file_against_the_validator(self) -> None:
         """Independent of --verify: `dumpcheck validate` on every file without limits."""
-        cases = [c for c in self.manifest["cases"] if "limits" not in c]
+        cases = [c for c in self.manifest["cases"] if "limits" not in c and c["kind"] == "dump"]
         out = run("validate", "--format", "json", *[str(self.out / c["file"]) for c in cases])
         self.assertIn(out.returncode, (0, 1), out.stderr)
         results = {Path(f["path"]).name: f for f in json.loads(out.stdout)["files"]}
@@ -96,28 +123,63 @@ class CorpusTest(unittest.TestCase):
         verdicts = {c["verdict"] for c in cases}
         self.assertEqual(verdicts, {"y", "n", "i"})
 
+    def test_every_trace_case_against_check_trace(self) -> None:
+        """Every trace case: `dumpcheck check-trace --format json TRACE DUMP`, judged here."""
+        cases = [c for c in self.manifest["cases"] if c["kind"] == "trace"]
+        failures = []
+        for c in cases:
+            out = run("check-trace", "--format", "json", str(self.out / c["trace"]), str(self.out / c["file"]))
+            if out.returncode not in (0, 1):
+                failures.append(f"{c['trace']}: check-trace exited {out.returncode}: {out.stderr.strip()}")
+                continue
+            files = json.loads(out.stdout)["files"]
+            self.assertEqual([Path(f["path"]).name for f in files],
+                             [Path(c["trace"]).name, Path(c["file"]).name])
+            # the exit status says whether a MUST or SHOULD rule fired
+            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
+            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
+            why = judge(c, files, self.rules)
+            if why:
+                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
+        self.assertEqual(failures, [], "\n".join(failures))
+        self.assertEqual({c["verdict"] for c in cases}, {"y", "n"})
+
     def test_rule_coverage(self) -> None:
-        """Every decode/validate/resolve/limit rule fires in a case and stays quiet in one."""
+        """Every rule fires in a case and stays quiet in one (writer.* and dcb.* aside, as specgen)."""
         fires = {r for c in self.manifest["cases"] for r in c["fires"]}
         quiet = {r for c in self.manifest["cases"] for r in c["quiet"]}
-        missing = [f"{rid} ({what})" for rid, r in self.rules.items() if r["phase"] in ENFORCED_PHASES
+        missing = [f"{rid} ({what})" for rid, r in self.rules.items() if enforced(rid, r["phase"])
                    for what, have in (("firing", fires), ("quiet", quiet)) if rid not in have]
         self.assertEqual(missing, [])
+        # the trace checker's rules are judged on trace cases, the validator's on dump cases
+        for c in self.manifest["cases"]:
+            phases = {self.rules[r]["phase"] for r in c["fires"] + c["quiet"]}
+            if c["kind"] == "dump":
+                self.assertFalse(phases & {"protocol"}, c["id"])
 
     def test_deterministic(self) -> None:
         other = Path(self.tmp.name) / "again"
         proc = run("corpus", "--spec", str(ROOT / "spec"), str(other))
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        for p in sorted(self.out.iterdir()):
-            self.assertEqual(p.read_bytes(), (other / p.name).read_bytes(), p.name)
+        for p in sorted(self.out.rglob("*")):
+            if p.is_file():
+                rel = p.relative_to(self.out)
+                self.assertEqual(p.read_bytes(), (other / rel).read_bytes(), str(rel))
 
     def test_stale_files_replaced(self) -> None:
         out = Path(self.tmp.name) / "stale"
         out.mkdir()
         (out / "n_gone.dmp").write_bytes(b"old")
+        (out / "n_gone.jsonl").write_text("not ours at the top")
         (out / "keep.txt").write_text("not ours")
+        (out / "trace").mkdir()
+        (out / "trace/y_gone.jsonl").write_text("old")
+        (out / "trace/y_gone.dmp").write_bytes(b"old")
         self.assertEqual(run("corpus", "--spec", str(ROOT / "spec"), str(out)).returncode, 0)
         self.assertFalse((out / "n_gone.dmp").exists())
+        self.assertFalse((out / "trace/y_gone.jsonl").exists())
+        self.assertFalse((out / "trace/y_gone.dmp").exists())
+        self.assertTrue((out / "n_gone.jsonl").exists())
         self.assertTrue((out / "keep.txt").exists())
 
     def test_bad_case_file_is_named(self) -> None:
@@ -151,6 +213,31 @@ class CorpusTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 1, proc.stderr)
             self.assertIn("y_wrong.dmp", proc.stderr)
             self.assertIn("header.version fires", proc.stderr)
+            self.assertIn("verdict y does not hold", proc.stderr)
+
+    def test_trace_case_errors(self) -> None:
+        """A trace edit that does not fit the trace is named; a wrong trace expectation fails --verify."""
+        head = ('[[case]]\nid = "{id}"\nkind = "trace"\nverdict = "{v}"\ndescription = "x"\n'
+                'base = "plain.toml"\nexact = true\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp) / "spec"
+            (spec / "cases").mkdir(parents=True)
+            (spec / "scenarios").symlink_to(ROOT / "spec/scenarios")
+            (spec / "cases/t.toml").write_text(
+                head.format(id="n_x", v="n") + 'fires = ["cb.io.start_preset"]\n'
+                "trace_edits = [{ record = \"IoStartCallback\", nth = 2, op = \"drop\" }]\n")
+            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn("t.toml: case 'n_x': line 9: trace_edits[0]: the trace has no IoStartCallback record #2",
+                          proc.stderr)
+            (spec / "cases/t.toml").write_text(
+                head.format(id="y_x", v="y") + 'quiet = ["cb.io.start_preset"]\n'
+                "trace_edits = [{ record = \"IoStartCallback\", op = \"sub\", find = '\"0x80004001\"', "
+                "with = '\"0x0\"' }]\n")
+            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            self.assertIn("trace/y_x.jsonl", proc.stderr)
+            self.assertIn("cb.io.start_preset fires", proc.stderr)
             self.assertIn("verdict y does not hold", proc.stderr)
 
 

@@ -301,8 +301,28 @@ static void parse_errors(void **state)
 		  "mark 'm' defined twice" },
 		{ "user_streams = [{ type = 3, hex = \"00\" }]", "above 0xFFFF" },
 		{ "limits = { max_work = -1 }", "non-negative" },
-		{ "kind = \"trace\"\npatches = []", "not a key of kind = \"trace\"" },
-		{ "trace = \"t.jsonl\"", "only with kind = \"trace\"" },
+		{ "kind = \"trace\"\nlimits = { max_work = 1 }", "case[0].limits: not a key of kind = \"trace\"" },
+		{ "trace_edits = [{ record = \"header\", op = \"drop\" }]", "trace_edits: only with kind = \"trace\"" },
+		{ "renumber = true", "renumber: only with kind = \"trace\"" },
+		{ "trace = \"t.jsonl\"", "case[0].trace: unknown key" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"Thread\", op = \"drop\" }]",
+		  "trace_edits[0].record: 'Thread': \"header\", \"result\" or a MINIDUMP_CALLBACK_TYPE name" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"swap\" }]", "trace_edits[0].op: \"sub\"" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", nth = 0, op = \"drop\" }]",
+		  "trace_edits[0].nth: 1 for the first" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"sub\", with = \"x\" }]",
+		  "trace_edits[0].find: missing" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"sub\", find = \"\", with = \"x\" }]",
+		  "trace_edits[0].find: an empty fragment" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"sub\", find = \"a\", with = \"b\\n\" }]",
+		  "trace_edits[0].with: a record is one line" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"drop\", find = \"a\" }]",
+		  "trace_edits[0].find: only with op = \"sub\"" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"dup\", after = \"result\" }]",
+		  "trace_edits[0].after: only with op = \"move\"" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"move\" }]", "trace_edits[0].after: missing" },
+		{ "kind = \"trace\"\ntrace_edits = [{ record = \"header\", op = \"drop\", color = 1 }]",
+		  "trace_edits[0].color: unknown key" },
 		{ "dump_type = \"NoSuchType\"", "unknown name 'NoSuchType'" },
 		{ "[[case]]\nid = \"n_x\"\nverdict = \"n\"\ndescription = \"d\"\nbase = \"p.toml\"\nfires = [\"header.version\"]",
 		  "'n_x' is taken by case 0" },
@@ -319,14 +339,102 @@ static void parse_errors(void **state)
 			fail_msg("case %zu: expected '%s', got %s '%s'", i, bad[i].part, dc_err_name(err), why);
 		assert_null(set.cases);
 	}
-	/* a trace case parses (it is only reserved) */
+	/* a trace case parses: its edits, renumber, exact, both file names */
 	struct dc_case_set set;
 	char why[256];
-	static const char trace[] = "[[case]]\nid = \"y_t\"\nverdict = \"y\"\ndescription = \"d\"\nkind = \"trace\"\n"
-				    "quiet = [\"header.version\"]\n";
-	assert_int_equal(dc_cases_parse(trace, strlen(trace), "t.toml", &set, why, sizeof(why)), DC_OK);
-	assert_int_equal(set.cases[0].kind, DC_CASE_TRACE);
+	static const char trace[] =
+		"[[case]]\nid = \"y_t\"\nverdict = \"y\"\ndescription = \"d\"\nkind = \"trace\"\nbase = \"plain.toml\"\n"
+		"exact = true\nrenumber = true\npatches = [{ path = \"header.Flags\", value = 1 }]\n"
+		"trace_edits = [{ record = \"CancelCallback\", nth = 2, op = \"move\", after = \"result\", after_nth = 1 },"
+		" { record = \"header\", op = \"sub\", find = \"a\", with = \"\" }]\n";
+	if (dc_cases_parse(trace, strlen(trace), "t.toml", &set, why, sizeof(why)) != DC_OK)
+		fail_msg("%s", why);
+	const struct dc_case *c = &set.cases[0];
+	assert_int_equal(c->kind, DC_CASE_TRACE);
+	assert_true(c->exact && c->renumber && c->nfires == 0 && c->npatches == 1);
+	assert_string_equal(c->file_name, "y_t.dmp");
+	assert_string_equal(c->trace_name, "y_t.jsonl");
+	assert_int_equal(c->ntedits, 2);
+	assert_int_equal(c->tedits[0].op, DC_TEDIT_MOVE);
+	assert_string_equal(c->tedits[0].at.record, "CancelCallback");
+	assert_int_equal(c->tedits[0].at.nth, 2);
+	assert_string_equal(c->tedits[0].after.record, "result");
+	assert_int_equal(c->tedits[1].op, DC_TEDIT_SUB);
+	assert_int_equal(c->tedits[1].at.nth, 1);
+	assert_string_equal(c->tedits[1].with, "");
 	dc_cases_free(&set);
+}
+
+/* ---------------------------------------------------------------- trace edits */
+
+/* Line `n` (1-based) of `b`, NUL-terminated into `out`. */
+static const char *line_of(const struct dc_buf *b, unsigned n, char *out, size_t len)
+{
+	const char *p = (const char *)b->data, *end = p + b->len;
+	while (--n && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	snprintf(out, len, "%.*s", (int)((nl ? nl : end) - p), p);
+	return out;
+}
+
+/* drop, dup, move and sub on the plain run's trace (header, 20 callbacks,
+ * result), then renumber; run from the repository root (spec/scenarios). */
+static void trace_edits_apply(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[[case]]\nid = \"y_t\"\nverdict = \"y\"\ndescription = \"d\"\nkind = \"trace\"\nbase = \"plain.toml\"\n"
+		"exact = true\nrenumber = true\npatches = [{ path = \"header.Flags\", value = 4 }]\ntrace_edits = [\n"
+		"  { record = \"IoStartCallback\", op = \"drop\" },\n"
+		"  { record = \"CancelCallback\", op = \"dup\" },\n"
+		"  { record = \"WriteKernelMinidumpCallback\", op = \"move\", after = \"IncludeThreadCallback\", after_nth = 2 },\n"
+		"  { record = \"CancelCallback\", nth = 2, op = \"sub\", find = '\"cancel\":false}}', with = '\"cancel\":true}}' },\n"
+		"]\n";
+	struct dc_case_set set;
+	struct dc_buf dump, trace;
+	char why[512], l[4096];
+	if (dc_cases_parse(text, strlen(text), "t.toml", &set, why, sizeof(why)) != DC_OK)
+		fail_msg("%s", why);
+	if (dc_case_build_trace(&set.cases[0], "spec/scenarios", &dump, &trace, why, sizeof(why)) != DC_OK)
+		fail_msg("%s", why);
+	assert_non_null(strstr(line_of(&trace, 2, l, sizeof(l)), "\"seq\":1,\"type\":\"IsProcessSnapshotCallback\""));
+	assert_non_null(strstr(line_of(&trace, 6, l, sizeof(l)), "\"seq\":5,\"type\":\"IncludeThreadCallback\""));
+	assert_non_null(strstr(line_of(&trace, 7, l, sizeof(l)), "\"seq\":6,\"type\":\"WriteKernelMinidumpCallback\""));
+	assert_non_null(strstr(line_of(&trace, 20, l, sizeof(l)), "\"seq\":19,\"type\":\"CancelCallback\""));
+	assert_null(strstr(l, "\"cancel\":true}}"));
+	assert_non_null(strstr(line_of(&trace, 21, l, sizeof(l)), "\"seq\":20,\"type\":\"CancelCallback\""));
+	assert_non_null(strstr(l, "\"output_out\":{\"check_cancel\":false,\"cancel\":true}}"));
+	assert_non_null(strstr(line_of(&trace, 22, l, sizeof(l)), "{\"record\":\"result\",\"callbacks\":20,"));
+	assert_int_equal(trace.data[trace.len - 1], '\n');
+	assert_true(dump.len > 32 && dump.data[24] == 4); /* the dump patch, on the dump */
+	char bytes[64];
+	snprintf(bytes, sizeof(bytes), "\"bytes\":\"0x%zx\"", dump.len);
+	assert_non_null(strstr(l, bytes));
+	dc_buf_free(&dump);
+	dc_buf_free(&trace);
+	/* a selection past the records there are, a fragment the record lacks */
+	static const char *const bad[][2] = {
+		{ "{ record = \"ThreadCallback\", nth = 4, op = \"drop\" }", "line 8: trace_edits[0]: the trace has no ThreadCallback record #4" },
+		{ "{ record = \"result\", op = \"sub\", find = \"nope\", with = \"x\" }", "trace_edits[0]: 'nope' is not in result record #1 (trace line 22)" },
+		{ "{ record = \"header\", op = \"move\", after = \"ThreadExCallback\" }", "trace_edits[0]: the trace has no ThreadExCallback record #1 to move after" },
+	};
+	dc_cases_free(&set);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char t[1024];
+		snprintf(t, sizeof(t), "[[case]]\nid = \"n_t\"\nverdict = \"n\"\ndescription = \"d\"\nkind = \"trace\"\n"
+			 "base = \"plain.toml\"\nexact = true\ntrace_edits = [%s]\n", bad[i][0]);
+		if (dc_cases_parse(t, strlen(t), "t.toml", &set, why, sizeof(why)) != DC_OK)
+			fail_msg("%s", why);
+		enum dc_err err = dc_case_build_trace(&set.cases[0], "spec/scenarios", &dump, &trace, why, sizeof(why));
+		if (err != DC_E_MALFORMED || !strstr(why, bad[i][1]) || strncmp(why, "t.toml: case 'n_t': ", 20) != 0)
+			fail_msg("expected '%s', got %s '%s'", bad[i][1], dc_err_name(err), why);
+		assert_null(dump.data);
+		assert_null(trace.data);
+		dc_cases_free(&set);
+	}
 }
 
 /* ---------------------------------------------------------------- hostile input */
@@ -416,6 +524,7 @@ int main(void)
 		cmocka_unit_test(parse_and_apply),
 		cmocka_unit_test(apply_errors),
 		cmocka_unit_test(parse_errors),
+		cmocka_unit_test(trace_edits_apply),
 		cmocka_unit_test(hostile_case_files),
 		cmocka_unit_test(hostile_paths),
 	};

@@ -25,7 +25,31 @@
 
 enum dc_case_kind {
 	DC_CASE_DUMP, /* a dump file, materialised by `dumpcheck corpus` */
-	DC_CASE_TRACE /* reserved for trace cases (protocol/cross rules); not materialised yet */
+	DC_CASE_TRACE /* a writer trace and its dump (protocol/cross rules) */
+};
+
+/* Operations of the trace edit language (spec/cases/README.md). */
+enum dc_case_tedit_op {
+	DC_TEDIT_SUB,  /* replace the first `find` in the record's line by `with` */
+	DC_TEDIT_DROP, /* remove the record */
+	DC_TEDIT_DUP,  /* repeat the record right after itself */
+	DC_TEDIT_MOVE  /* take the record out, put it right after record `after` */
+};
+
+/* A record of a trace: "header", "result" or a MINIDUMP_CALLBACK_TYPE name
+ * ("IncludeThreadCallback"), and which occurrence of it (1-based). */
+struct dc_case_tsel {
+	const char *record;
+	uint32_t nth;
+};
+
+/* One element of `trace_edits`. */
+struct dc_case_tedit {
+	unsigned line;
+	uint8_t op;                /* enum dc_case_tedit_op */
+	struct dc_case_tsel at;    /* the record edited */
+	const char *find, *with;   /* DC_TEDIT_SUB */
+	struct dc_case_tsel after; /* DC_TEDIT_MOVE: chosen once the record is out */
 };
 
 /* A number or an expression of the patch language (spec/cases/README.md). */
@@ -62,12 +86,13 @@ struct dc_case_patch {
 struct dc_case {
 	const char *id;          /* as written; may start with its verdict ("n_...") */
 	const char *file_name;   /* "<verdict>_<id without prefix>.dmp" */
+	const char *trace_name;  /* trace cases: the same with ".jsonl" */
 	const char *description;
 	const char *source;      /* the case file's label (as passed to dc_cases_parse) */
 	unsigned line;
 	char verdict;            /* 'y', 'n' or 'i' */
 	enum dc_case_kind kind;
-	const char *base;        /* scenario file name in spec/scenarios (dump cases) */
+	const char *base;        /* scenario file name in spec/scenarios */
 	bool has_dump_type;
 	uint64_t dump_type;
 	bool has_user_streams;   /* replaces the scenario's user streams */
@@ -77,6 +102,10 @@ struct dc_case {
 	struct dc_limits limits; /* defaults overridden by the case's `limits` */
 	const uint16_t *fires, *quiet; /* enum dc_rule */
 	size_t nfires, nquiet;
+	bool exact;              /* no rule outside `fires` may fire */
+	const struct dc_case_tedit *tedits; /* trace cases: trace_edits, in order */
+	size_t ntedits;
+	bool renumber;           /* trace cases: seq 1, 2, ... and result.callbacks after the edits */
 	const struct dc_case_edit *inserts, *writes;
 	size_t ninserts, nwrites;
 	const struct dc_case_patch *patches;
@@ -135,13 +164,29 @@ enum dc_err dc_case_apply(const struct dc_case *c, struct dc_buf *b, uint64_t ba
 enum dc_err dc_case_build(const struct dc_case *c, const char *scenario_dir, struct dc_buf *out,
 			  char *why, size_t why_len);
 
+/* Build the files of trace case `c`: run `scenario_dir`/c->base through the
+ * reference writer with a tracer (as `dumpcheck write --trace`: the run may
+ * return FALSE, the trace records it), apply the trace edits to the trace
+ * and the dump edits to the dump. The trace's result.bytes is the size of
+ * the dump as written. DC_E_IO and the loader's errors for the scenario;
+ * DC_E_MALFORMED when an edit does not fit the trace or the dump ("line N:
+ * trace_edits[k]: ..."), DC_E_LIMIT, DC_E_NOMEM. */
+enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_dir, struct dc_buf *dump,
+				struct dc_buf *trace, char *why, size_t why_len);
+
 /* Whether the findings `d` of the case's file meet its expectations: every
  * `fires` rule fired, no `quiet` rule did, and the verdict holds: y no MUST
  * and no implementation-defined finding; n a MUST finding outside phase
  * limit; i an implementation-defined finding and no MUST one, or a limit.*
  * finding and no MUST finding outside phase limit (the outcome depends on
- * the reader's budgets). When not, `why` lists every reason. */
+ * the reader's budgets); with `exact`, no rule outside `fires` fired. When
+ * not, `why` lists every reason. */
 bool dc_case_check(const struct dc_case *c, const struct dc_diags *d, char *why, size_t why_len);
+
+/* dc_case_check for a trace case over both lists of a trace check (the
+ * findings about the trace and about the dump count together). */
+bool dc_case_check_trace(const struct dc_case *c, const struct dc_diags *trace, const struct dc_diags *dump,
+			 char *why, size_t why_len);
 
 /* The patch language, on its own (for tools and tests). */
 
