@@ -11,7 +11,8 @@ Steps (progress on stdout):
   3. readers    adapters/readers/*.toml over corpus + --real-dumps: accept /
                 reject / crash / timeout, expected vs observed, normalised
                 summaries diffed against the reference reader
-  4. writers    adapters/writers/*.toml via `dumpcheck conform --writer NAME`
+  4. writers    adapters/writers/*.toml via `dumpcheck conform --writer NAME`;
+                adapters/dcb/*.toml over spec/dcb-scripts (tools/dcb_conform.py)
   5. reports    --report: summary.txt, report.json (dumpcheck-conform v1),
                 junit.xml, report.tap, report.sarif, matrix.html
 Exit status: 0 when the reports were written, 3 when the reference reader or
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import conform_eval  # noqa: E402
+import dcb_conform  # noqa: E402
 import matrix_html  # noqa: E402
 import normalize  # noqa: E402
 import readers  # noqa: E402
@@ -273,7 +275,10 @@ def parse_args(argv=None):
     ap.add_argument("--corpus", help="use this materialised corpus folder (manifest.json)")
     ap.add_argument("--readers", default=str(ROOT / "adapters/readers"))
     ap.add_argument("--writers", default=str(ROOT / "adapters/writers"))
-    ap.add_argument("--no-writers", action="store_true", help="skip the writer adapters")
+    ap.add_argument("--dcb-adapters", default=str(ROOT / "adapters/dcb"),
+                    help="DriverCallback adapters (run with the writers)")
+    ap.add_argument("--no-writers", action="store_true",
+                    help="skip the writer and DriverCallback adapters")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     return ap.parse_args(argv)
 
@@ -298,6 +303,8 @@ def main(argv=None) -> int:
     log("[4/5] writers")
     if not args.no_writers:
         impls += writers.run_all(args.dumpcheck, Path(args.writers), out / "writers", values, log)
+        impls += dcb_conform.run_all(args.dumpcheck, Path(args.dcb_adapters), ROOT / "spec/dcb-scripts",
+                                     out / "dcb", log)
     log("[5/5] reports")
     doc = build_report(rules, impls, inputs, started, args.dumpcheck)
     paths = write_reports(doc, report)

@@ -92,12 +92,12 @@ def _summary_cell(impl: dict) -> dict:
 
 
 def _writer_exercised(rule: dict, runs: list[dict]) -> bool:
-    if rule["id"].startswith(NOT_MINIDUMP):
-        return False
     for run in runs:
-        if "checked" in run:
+        if "checked" in run:  # the run says which rules it judged (DriverCallback runs do)
             if rule["id"] in run["checked"]:
                 return True
+        elif rule["id"].startswith(NOT_MINIDUMP):
+            continue
         elif run.get("status") == "returned-true" and rule["phase"] in DUMP_PHASES:
             return True
     return False

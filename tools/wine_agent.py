@@ -4,6 +4,11 @@ dbghelp MiniDumpWriteDump on a scenario's callback script.
 
     wine_agent.py [--agent build/win/agent.exe] [--timeout S] [--prefix DIR]
                   SCENARIO.toml OUT.dmp TRACE.jsonl [--dump-type TYPE]
+    wine_agent.py --dcb [--agent ...] [--timeout S] [--prefix DIR] SCRIPT.toml TRACE.jsonl
+
+The second form runs `agent.exe dcb`: a DriverCallback script
+(spec/dcb-scripts) against Wine's winmm, written as a notification trace
+(spec/dcb-trace.md); exit 0 when the script ran.
 
 A writer adapter for the conformance runner: the same arguments and exit
 codes as `dumpcheck write` (0 MiniDumpWriteDump returned TRUE, 1 FALSE,
@@ -98,7 +103,53 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
+def parse_dcb_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description="Run `agent.exe dcb` (winmm DriverCallback) under Wine.")
+    ap.add_argument("--agent", default=str(DEFAULT_AGENT), help="the agent (default: %(default)s)")
+    ap.add_argument("--prefix", default=str(DEFAULT_PREFIX), help="WINEPREFIX (default: %(default)s)")
+    ap.add_argument("--timeout", type=float, default=300.0,
+                    help="seconds before the run counts as hung (default: %(default)s)")
+    ap.add_argument("script")
+    ap.add_argument("trace")
+    return ap.parse_args(argv)
+
+
+def main_dcb(argv: list[str]) -> int:
+    """--dcb SCRIPT TRACE: a DriverCallback script against Wine's winmm
+    (harnesses/win/agent_dcb.c). Exit 0 the script ran, 2 usage / script
+    error, 3 crash, timeout or a trace without a result record."""
+    try:
+        a = parse_dcb_args(argv)
+    except SystemExit as e:
+        return EXIT_TRUE if e.code == 0 else EXIT_USAGE
+    loader = find_loader()
+    if not loader or not Path(a.agent).is_file() or not Path(a.script).is_file():
+        what = "no wine64 loader (make deps-wine)" if not loader else \
+            f"{a.agent}: not built (make agent)" if not Path(a.agent).is_file() else \
+            f"{a.script}: no such file"
+        print(f"wine_agent: {what}", file=sys.stderr)
+        return EXIT_USAGE
+    Path(a.prefix).mkdir(parents=True, exist_ok=True)
+    env = wine_env(Path(a.prefix).resolve())
+    cmd = [loader, dos_path(a.agent), "dcb", dos_path(a.script), dos_path(a.trace)]
+    try:
+        rc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, timeout=a.timeout).returncode
+    except subprocess.TimeoutExpired:
+        print(f"wine_agent: timed out after {a.timeout:g} s", file=sys.stderr)
+        stop_wineserver(loader, env)
+        return EXIT_CRASH
+    if rc == EXIT_TRUE and not has_result(Path(a.trace)):
+        print("wine_agent: exit 0 but the trace has no result record", file=sys.stderr)
+        return EXIT_CRASH
+    if rc in (EXIT_TRUE, EXIT_USAGE):
+        return rc
+    print(f"wine_agent: the agent crashed (exit {rc})", file=sys.stderr)
+    return EXIT_CRASH
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--dcb"]:
+        return main_dcb(argv[1:])
     try:
         a = parse_args(argv)
     except SystemExit as e:

@@ -24,6 +24,7 @@
 
 static const char usage[] =
 	"usage: agent.exe SCENARIO.toml OUT.dmp TRACE.jsonl [--dump-type TYPE]\n"
+	"       agent.exe dcb SCRIPT.toml TRACE.jsonl   (winmm DriverCallback, agent_dcb.c)\n"
 	"\n"
 	"Runs the callback script of SCENARIO against this process's real\n"
 	"MiniDumpWriteDump (dbghelp.dll), writes the dump to OUT and every callback\n"
@@ -292,6 +293,8 @@ int main(int argc, char **argv)
 {
 	static struct agent a; /* large (module table): not on the stack */
 	struct args args = { 0 };
+	if (argc > 1 && strcmp(argv[1], "dcb") == 0)
+		return dci_agent_dcb_main(argc, argv);
 	int status = parse_args(argc, argv, &args);
 	if (status)
 		return status < 0 ? EXIT_TRUE : status;

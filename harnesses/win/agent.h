@@ -81,4 +81,12 @@ enum dc_err dci_agent_file_write(void *ctx, uint64_t offset, const void *buf, si
  * " (Wine x.y)" under Wine; "unknown" when no version resource exists. */
 void dci_agent_dbghelp_version(char *buf, size_t len);
 
+/* The same for the loaded DLL `name` (L"winmm.dll"). */
+void dci_agent_dll_version(const wchar_t *name, char *buf, size_t len);
+
+/* agent.exe dcb SCRIPT.toml TRACE.jsonl (agent_dcb.c): a DriverCallback
+ * script against the real winmm; argv[1] is "dcb". Exit 0 when the script
+ * ran, 2 on a usage, script or setup error. */
+int dci_agent_dcb_main(int argc, char **argv);
+
 #endif

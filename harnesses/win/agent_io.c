@@ -62,9 +62,14 @@ static const char *wine_version(void)
 
 void dci_agent_dbghelp_version(char *buf, size_t len)
 {
+	dci_agent_dll_version(L"dbghelp.dll", buf, len);
+}
+
+void dci_agent_dll_version(const wchar_t *name, char *buf, size_t len)
+{
 	wchar_t path[MAX_PATH];
-	HMODULE dbghelp = GetModuleHandleW(L"dbghelp.dll");
-	DWORD n = dbghelp ? GetModuleFileNameW(dbghelp, path, MAX_PATH) : 0;
+	HMODULE dll = GetModuleHandleW(name);
+	DWORD n = dll ? GetModuleFileNameW(dll, path, MAX_PATH) : 0;
 	char version[64] = "unknown";
 	if (n && n < MAX_PATH)
 		file_version(path, version, sizeof(version));

@@ -39,4 +39,10 @@ enum dc_err cli_check_trace(const char *trace_path, const char *dump_path, bool 
 /* A MUST or SHOULD (not implementation-defined) finding is in `d`. */
 bool cli_fails(const struct dc_diags *d);
 
+/* dumpcheck dcb-run and dcb-check (cmd_dcb.c) */
+extern const char *const usage_dcb_run;
+extern const char *const usage_dcb_check;
+int cmd_dcb_run(int argc, char **argv);
+int cmd_dcb_check(int argc, char **argv);
+
 #endif

@@ -25,6 +25,8 @@ static const char *const usage_main =
 	"  corpus OUT_DIR     materialise the conformance cases of spec/cases\n"
 	"  check-trace TRACE [DUMP]  check a writer trace (and its dump) against cb.* rules\n"
 	"  conform --writer W run the scenarios through a writer adapter and check each run\n"
+	"  dcb-run SCRIPT TRACE  run a DriverCallback script on the reference model\n"
+	"  dcb-check TRACE    check a DriverCallback notification trace against dcb.* rules\n"
 	"  help [COMMAND]     show help\n"
 	"\n"
 	"exit codes: 0 conformant, 1 non-conformant, 2 usage or input-file error\n";
@@ -273,6 +275,10 @@ int main(int argc, char **argv)
 		return cmd_check_trace(argc - 1, argv + 1);
 	if (strcmp(cmd, "conform") == 0)
 		return cmd_conform(argc - 1, argv + 1);
+	if (strcmp(cmd, "dcb-run") == 0)
+		return cmd_dcb_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "dcb-check") == 0)
+		return cmd_dcb_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "--version") == 0) {
 		printf("dumpcheck %s\n", DC_VERSION);
 		return EXIT_CONFORMANT;
@@ -286,6 +292,8 @@ int main(int argc, char **argv)
 		      : strcmp(topic, "corpus") == 0 ? usage_corpus
 		      : strcmp(topic, "check-trace") == 0 ? usage_check_trace
 		      : strcmp(topic, "conform") == 0 ? usage_conform
+		      : strcmp(topic, "dcb-run") == 0 ? usage_dcb_run
+		      : strcmp(topic, "dcb-check") == 0 ? usage_dcb_check
 						     : usage_main,
 		      stdout);
 		return EXIT_CONFORMANT;
