@@ -1,6 +1,11 @@
 /* fuzz_minidump_read: validate + walk every stream through the generated
  * tables. Oracles: no crash/UB/leak (sanitizers); validation is
- * deterministic (same input twice, same findings). */
+ * deterministic (same input twice, same findings, printed or not).
+ * Options come from the input's tail (fuzz_tail): last byte bit 0 prints
+ * JSON instead of text (as before the producer), the byte before it turns
+ * on strict mode and picks the per-rule cap. The whole input is still the
+ * dump: a writer's last stream runs to the end of the file, and cutting
+ * the option bytes off would truncate every seed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,13 +14,17 @@
 #include "dumpcheck/print.h"
 #include "fuzz_common.h"
 
-static void fuzz_limits(struct dc_validate_opts *o)
+static void fuzz_limits(struct dc_validate_opts *o, struct fuzz_tail *t)
 {
 	dc_validate_opts_default(o);
 	/* A fixed per-input work cap so that time-outs are real bugs. */
 	o->limits.max_work = 1u << 18;
 	o->limits.max_alloc = 16u << 20;
 	o->limits.max_diags = 256;
+	uint8_t pick = (uint8_t)fuzz_tail_uint(t, 1);
+	o->strict = pick & 1;
+	if (pick & 2) /* the per-rule cap is a path of its own (counted, not recorded) */
+		o->limits.max_per_rule = 1u + (pick >> 2 & 3u);
 }
 
 static void same_findings(const struct dc_diags *a, const struct dc_diags *b)
@@ -35,15 +44,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *sink;
 	struct dc_validate_opts opts;
 	struct dc_diags first = { 0 }, second = { 0 }, printed = { 0 };
+	struct fuzz_tail tail = fuzz_tail_init(data, size);
+	bool json = fuzz_tail_bool(&tail);
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	fuzz_limits(&opts);
+	fuzz_limits(&opts, &tail);
 	FUZZ_ASSERT(dc_minidump_validate(data, size, &opts, NULL, &first) == DC_OK);
 	FUZZ_ASSERT(dc_minidump_validate(data, size, &opts, NULL, &second) == DC_OK);
 	same_findings(&first, &second);
 	if (sink) {
-		dc_minidump_print(sink, "fuzz", data, size, (size > 0 && data[size - 1] & 1), &opts,
-				  &printed);
+		dc_minidump_print(sink, "fuzz", data, size, json, &opts, &printed);
 		same_findings(&first, &printed);
 	}
 	dc_diags_free(&first);

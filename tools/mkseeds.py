@@ -1,18 +1,45 @@
 #!/usr/bin/env python3
-"""Regenerate corpus/seeds/fuzz_scenario/ from spec/scenarios/.
+"""Regenerate the seed corpora derived from spec/.
 
-A fuzz input is one file, so each example scenario is flattened: a scenario
-naming `base = "plain.toml"` gets the base's [process] tables (and its
-[request] when it has none) written in, the way dc_scenario_load reads it.
-Usage: tools/mkseeds.py [--check]   (--check: fail when the seeds drift)"""
+corpus/seeds/fuzz_scenario/: each example scenario of spec/scenarios/,
+flattened, since a fuzz input is one file: a scenario naming
+`base = "plain.toml"` gets the base's [process] tables (and its [request]
+when it has none) written in, the way dc_scenario_load reads it.
+
+corpus/seeds/fuzz_minidump_stream/: stream bodies cut from the dumps the
+reference writer makes of those scenarios (`dumpcheck write`; stream
+offsets from `dumpcheck dump --json`), each prefixed with its u32 stream
+type, the input format of harnesses/fuzz_minidump_stream.c. Identical bodies
+are kept once, at most PER_TYPE per stream type; runs the writer refuses
+(FALSE) and dumps above MAX_DUMP are skipped. Every other stream type of
+spec/minidump/streams.toml gets a seed with an empty body (`<name>-empty`),
+so each decoder starts from its "too small" path. These need the CLI: --dumpcheck
+PATH (make seeds / make check-gen pass $(BUILD)/dumpcheck). The writer is
+deterministic (the scenario fixes every timestamp), so --check compares
+bytes.
+
+Usage: tools/mkseeds.py [--check] [--dumpcheck PATH]
+  --check   fail when the seeds drift (the stream seeds are only checked when
+            --dumpcheck is given: without the CLI they cannot be rebuilt)"""
 from __future__ import annotations
 
+import argparse
+import hashlib
+import json
+import struct
+import subprocess
 import sys
+import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "spec/scenarios"
 OUT = ROOT / "corpus/seeds/fuzz_scenario"
+STREAM_OUT = ROOT / "corpus/seeds/fuzz_minidump_stream"
+MAX_DUMP = 8 << 20    # huge.toml's 256 MiB dump adds nothing a small one lacks
+MAX_BODY = (64 << 10) - 4  # type + body within max_len (harnesses/fuzz_minidump_stream.options)
+PER_TYPE = 4          # distinct bodies kept per stream type
 
 
 def flatten(text: str) -> str:
@@ -28,20 +55,75 @@ def flatten(text: str) -> str:
     return top + "\n" + process + ("" if "[request]" in rest else request + "\n") + rest
 
 
-def main() -> int:
-    want = {p.name: flatten(p.read_text()) for p in sorted(SCENARIOS.glob("*.toml"))}
-    if sys.argv[1:] == ["--check"]:
-        have = {p.name: p.read_text() for p in OUT.glob("*.toml")}
-        if have != want:
-            print("mkseeds: corpus/seeds/fuzz_scenario is stale; run tools/mkseeds.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.toml"):
+def stream_seeds(dumpcheck: Path) -> dict[str, bytes]:
+    """{file name: u32 type + body} for every kept stream of every scenario's dump."""
+    seeds: dict[str, bytes] = {}
+    seen: set[bytes] = set()
+    per_type: dict[int, int] = {}
+    with tempfile.TemporaryDirectory(prefix="mkseeds-") as tmp:
+        for scen in sorted(SCENARIOS.glob("*.toml")):
+            dump = Path(tmp) / (scen.stem + ".dmp")
+            run = subprocess.run([str(dumpcheck), "write", str(scen), str(dump)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if run.returncode != 0 or not dump.exists() or dump.stat().st_size > MAX_DUMP:
+                continue
+            data = dump.read_bytes()
+            listing = subprocess.run([str(dumpcheck), "dump", "--json", str(dump)],
+                                     capture_output=True, text=True)
+            for st in json.loads(listing.stdout)["streams"]:
+                body = data[st["rva"]:st["rva"] + st["size"]]
+                seed = struct.pack("<I", st["type"]) + body
+                digest = hashlib.sha256(seed).digest()
+                if digest in seen or len(body) > MAX_BODY or per_type.get(st["type"], 0) >= PER_TYPE:
+                    continue
+                seen.add(digest)
+                per_type[st["type"]] = per_type.get(st["type"], 0) + 1
+                name = st.get("name") or f"type{st['type']:#x}"
+                seeds[f"{name}-{scen.stem}"] = seed
+    for st in tomllib.loads((ROOT / "spec/minidump/streams.toml").read_text())["stream"]:
+        if st["value"] not in per_type:
+            seeds[f"{st['name']}-empty"] = struct.pack("<I", st["value"])
+    return seeds
+
+
+def same(directory: Path, want: dict, pattern: str, read) -> bool:
+    have = {p.name: read(p) for p in directory.glob(pattern)} if directory.is_dir() else {}
+    return have == want
+
+
+def write(directory: Path, want: dict, pattern: str, binary: bool) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob(pattern):
         old.unlink()
-    for name, text in want.items():
-        (OUT / name).write_text(text)
-    print(f"mkseeds: {len(want)} seeds in {OUT.relative_to(ROOT)}")
+    for name, content in want.items():
+        (directory / name).write_bytes(content) if binary else (directory / name).write_text(content)
+    print(f"mkseeds: {len(want)} seeds in {directory.relative_to(ROOT)}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="fail when the seeds drift from spec/")
+    ap.add_argument("--dumpcheck", type=Path, help="the dumpcheck CLI (for the stream seeds)")
+    args = ap.parse_args()
+    want = {p.name: flatten(p.read_text()) for p in sorted(SCENARIOS.glob("*.toml"))}
+    streams = stream_seeds(args.dumpcheck) if args.dumpcheck else None
+    if args.dumpcheck and not streams:
+        print(f"mkseeds: {args.dumpcheck} made no stream seeds", file=sys.stderr)
+        return 2
+    if args.check:
+        stale = []
+        if not same(OUT, want, "*.toml", Path.read_text):
+            stale.append(str(OUT.relative_to(ROOT)))
+        if streams is not None and not same(STREAM_OUT, streams, "*", Path.read_bytes):
+            stale.append(str(STREAM_OUT.relative_to(ROOT)))
+        if streams is None:
+            print("mkseeds: no --dumpcheck: corpus/seeds/fuzz_minidump_stream not checked", file=sys.stderr)
+        for d in stale:
+            print(f"mkseeds: {d} is stale; run make seeds", file=sys.stderr)
+        return 1 if stale else 0
+    write(OUT, want, "*.toml", binary=False)
+    if streams is not None:
+        write(STREAM_OUT, streams, "*", binary=True)
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate C tables, the fuzz dictionary and SPEC.md from spec/*.toml.
+"""Generate C tables, the fuzz dictionaries and SPEC.md from spec/*.toml.
 
 spec/ is the single source of truth (spec/README.md documents the schema).
     specgen.py            write the generated files
@@ -68,8 +68,8 @@ def load(spec_dir: Path = SPEC) -> Spec:
             "context": spec.contexts, "abi": spec.abis, "rule": spec.rules,
             "case": spec.cases}
     for path in sorted(spec_dir.rglob("*.toml")):
-        if path.parent.name == "scenarios":
-            continue  # inputs of the writer (spec/scenarios/README.md), not declarations
+        if path.parent.name in ("scenarios", "dcb-scripts"):
+            continue  # inputs of the writer / DriverCallback runs, not declarations
         with path.open("rb") as fh:
             try:
                 doc = tomllib.load(fh)
@@ -193,10 +193,18 @@ def check(spec: Spec) -> None:
 # ---------------------------------------------------------------- conformance cases
 
 CASE_ID = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,99}$")
-# Phases whose rules need a dump case that fires and one that stays quiet
-# (spec/cases/README.md); protocol and cross rules are covered by trace cases
-# (kind = "trace"), reported as a warning until those exist.
-CASE_ENFORCED_PHASES = ("decode", "validate", "resolve", "limit")
+# Every rule needs a case that fires and one that stays quiet
+# (spec/cases/README.md): dump cases for these phases, trace cases
+# (kind = "trace", MiniDumpWriteDump traces of spec/trace.md) for the cross
+# rules and the protocol rules of that trace (cb.*). Protocol rules of other
+# trace schemas (dcb.*: spec/dcb-trace.md) have no case kind yet: a warning.
+CASE_ENFORCED_PHASES = ("decode", "validate", "resolve", "limit", "protocol", "cross")
+TRACE_CASE_PROTOCOL_PREFIX = "cb."
+# Rules no case is asked for: the writer.* rules declare the reference
+# writer's own implementation-defined choices (checked by
+# tests/unit/test_writer*.c); the trace checker does not judge other
+# writers against them, so no trace can make them fire.
+CASE_EXEMPT_PREFIX = "writer."
 
 
 def case_file_name(case: dict) -> str:
@@ -220,8 +228,8 @@ def check_cases(spec: Spec, rules: dict) -> None:
             raise SpecError(f"{where}: id prefix contradicts verdict {case['verdict']}")
         if case.get("kind", "dump") not in ("dump", "trace"):
             raise SpecError(f"{where}: kind must be dump or trace")
-        if case.get("kind", "dump") == "dump" and "base" not in case:
-            raise SpecError(f"{where}: a dump case needs a base scenario")
+        if "base" not in case:
+            raise SpecError(f"{where}: a case needs a base scenario")
         name = case_file_name(case)
         if name in names:
             raise SpecError(f"{where}: file name {name} is also case {names[name]}")
@@ -233,9 +241,16 @@ def check_cases(spec: Spec, rules: dict) -> None:
         if set(fires) & set(quiet):
             raise SpecError(f"{where}: rules both in fires and quiet: {sorted(set(fires) & set(quiet))}")
     missing = case_coverage(spec)
-    enforced = [f"{rid} (no {what} case)" for rid, phase, what in missing if phase in CASE_ENFORCED_PHASES]
+    enforced = [f"{rid} (no {what} case)" for rid, phase, what in missing if case_enforced(rid, phase)]
     if spec.cases and enforced:
         raise SpecError(f"{len(enforced)} rule(s) without conformance cases (spec/cases): " + ", ".join(enforced))
+
+
+def case_enforced(rid: str, phase: str) -> bool:
+    """Whether make check-gen fails when rule `rid` lacks a firing or a quiet case."""
+    if rid.startswith(CASE_EXEMPT_PREFIX) or phase not in CASE_ENFORCED_PHASES:
+        return False
+    return phase != "protocol" or rid.startswith(TRACE_CASE_PROTOCOL_PREFIX)
 
 
 def case_coverage(spec: Spec) -> list:
@@ -251,14 +266,23 @@ def case_coverage(spec: Spec) -> list:
 
 
 def case_warnings(spec: Spec) -> list:
-    """Protocol and cross rules still waiting for their trace cases."""
+    """A note on the rules exempt from the case check (not a warning: by design)."""
     if not spec.cases:
         return []
-    missing = sorted({rid for rid, phase, _ in case_coverage(spec) if phase not in CASE_ENFORCED_PHASES})
-    if not missing:
-        return []
-    return [f"specgen: warning: {len(missing)} protocol/cross rule(s) have no firing and quiet trace "
-            f"case yet (kind = \"trace\" in spec/cases): " + ", ".join(missing)]
+    missing = case_coverage(spec)
+    exempt = sorted({rid for rid, _, _ in missing if rid.startswith(CASE_EXEMPT_PREFIX)})
+    waiting = sorted({rid for rid, phase, _ in missing
+                      if not case_enforced(rid, phase) and not rid.startswith(CASE_EXEMPT_PREFIX)})
+    out = []
+    if waiting:
+        out.append(f"specgen: warning: {len(waiting)} protocol rule(s) of another trace schema have no "
+                   f"firing and quiet case (kind = \"trace\" covers MiniDumpWriteDump traces only): "
+                   + ", ".join(waiting))
+    if not exempt:
+        return out
+    return out + [f"specgen: note: {len(exempt)} {CASE_EXEMPT_PREFIX}* rule(s) need no conformance case: they "
+            f"declare the reference writer's own implementation-defined choices (checked by "
+            f"tests/unit/test_writer*.c), which the trace checker does not judge other writers against"]
 
 
 # ---------------------------------------------------------------- in-memory ABI
@@ -801,6 +825,144 @@ def gen_dict(spec: Spec) -> str:
     return "\n".join(uniq) + "\n"
 
 
+# Per-family dictionaries beside minidump.dict (README "Fuzzing"; each
+# harnesses/<target>.options names its own): the binary u32 values the
+# callback script harness reads, the names and keys the TOML and JSON Lines
+# harnesses parse, and the DriverCallback values.
+CALLBACK_ENUMS = ("minidump_callback_type", "module_write_flags", "thread_write_flags",
+                  "minidump_secondary_flags", "minidump_type")
+# Value sets a scenario may name (spec/scenarios/README.md: full name, or the
+# name without the prefix/suffix all names of its set share).
+SCENARIO_ENUMS = CALLBACK_ENUMS + ("processor_architecture", "platform_id", "product_type",
+                                   "suite_mask", "memory_state", "memory_type", "memory_protect",
+                                   "handle_object_info_type", "cv_signature")
+SCENARIO_WORDS = ("x86", "amd64", "arm64", "S_OK", "S_FALSE", "E_NOTIMPL", "E_FAIL",
+                  "E_OUTOFMEMORY", "E_INVALIDARG", "ERROR_CANCELLED", "ERROR_PARTIAL_COPY",
+                  "ERROR_WRITE_FAULT")
+TOML_SYNTAX = ("[[", "]]", " = ", '"""', "'''", "0x", "0o", "0b", "true", "false", "\\u",
+               "\\U", "{ ", " }", "#", "\r\n", "\xef\xbb\xbf")
+JSON_SYNTAX = ("null", "true", "false", '":', '"0x', "\\u", "\\ud800", "{}", "[]", "\n")
+TRACE_ROW = re.compile(r"^\|.*\|$")  # a row of one of trace.md's key tables
+
+
+def dict_escape(raw: bytes) -> str:
+    esc = {ord('"'): '\\"', ord("\\"): "\\\\"}
+    return "".join(esc.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02X}") for b in raw)
+
+
+def dict_text(title: str, entries: list) -> str:
+    """A dictionary of (name, bytes) entries: names made unique, values kept once."""
+    out, names, values = [f"# {BANNER}", f"# libFuzzer / AFL++ dictionary: {title}"], set(), set()
+    for name, raw in entries:
+        if raw in values or not raw or len(raw) > 128:  # AFL++ drops tokens above 128 bytes
+            continue
+        name = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "tok"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.add(name)
+        values.add(raw)
+        out.append(f'{name}="{dict_escape(raw)}"')
+    return "\n".join(out) + "\n"
+
+
+def enum_by_name(spec: Spec, names: tuple) -> list:
+    return [e for e in spec.enums if e["name"] in names]
+
+
+def affix_len(names: list, suffix: bool) -> int:
+    """Characters every name shares at the front (or back), as dc_enum_parse strips them."""
+    if len(names) < 2:
+        return 0
+    words = [n[::-1] for n in names] if suffix else names
+    k = 0
+    while all(len(w) > k for w in words) and len({w[k] for w in words}) == 1:
+        k += 1
+    return k
+
+
+def enum_names(e: dict) -> list:
+    """Every name a scenario may use for a value of `e`: full, prefix-less, suffix-less."""
+    names = [v["name"] for v in e["values"]]
+    pre, suf = affix_len(names, False), affix_len(names, True)
+    return names + [n[pre:] for n in names] + [n[:len(n) - suf] for n in names if suf]
+
+
+def toml_tokens(doc: dict, path: str = "") -> list:
+    """Keys of a TOML document as `key = ` and its table headers as `[a.b]` / `[[a.b]]`."""
+    out = []
+    for key, val in doc.items():
+        full = f"{path}.{key}" if path else key
+        out.append((f"key_{key}", f"{key} = ".encode()))
+        tables = val if isinstance(val, list) and val and all(isinstance(v, dict) for v in val) else None
+        if isinstance(val, dict):
+            out.append((f"table_{full}", f"[{full}]\n".encode()))
+            out += toml_tokens(val, full)
+        elif tables:
+            out.append((f"tables_{full}", f"[[{full}]]\n".encode()))
+            for t in tables:
+                out += toml_tokens(t, full)
+    return out
+
+
+def gen_callbacks_dict(spec: Spec) -> str:
+    """fuzz_callbacks reads u32 dump types, write-flag masks and Status values."""
+    entries = [(c["name"], c["value"].to_bytes(4, "little")) for c in spec.constants
+               if c["name"].startswith("HR_")]
+    for e in enum_by_name(spec, CALLBACK_ENUMS):
+        entries += [(f"{e['name']}_{snake(v['name'])}", (v["value"] & 0xFFFFFFFF).to_bytes(4, "little"))
+                    for v in e["values"]]
+    return dict_text("MiniDumpWriteDump callback scripts (fuzz_callbacks)", entries)
+
+
+def gen_scenario_dict(spec: Spec) -> str:
+    """Scenario and case files: their keys and tables, and the names of their value sets."""
+    entries = []
+    for path in sorted((SPEC / "scenarios").glob("*.toml")) + sorted((SPEC / "cases").glob("*.toml")):
+        entries += toml_tokens(tomllib.loads(path.read_text()))
+    for e in enum_by_name(spec, SCENARIO_ENUMS):
+        entries += [(f"name_{n}", f'"{n}"'.encode()) for n in enum_names(e)]
+    entries += [(f"word_{w}", f'"{w}"'.encode()) for w in SCENARIO_WORDS]
+    entries += [("syntax", s.encode("latin-1")) for s in TOML_SYNTAX]
+    return dict_text("scenario and case TOML (fuzz_scenario, fuzz_toml)", entries)
+
+
+def trace_keys() -> list:
+    """Every `key` named in spec/trace.md's tables (type names are capitalised)."""
+    keys = []
+    for line in (SPEC / "trace.md").read_text().splitlines():
+        if TRACE_ROW.match(line):
+            keys += [k for k in re.findall(r"`([a-z_]+)`", line) if k not in keys]
+    return keys
+
+
+def gen_trace_dict(spec: Spec) -> str:
+    """JSON Lines traces: spec/trace.md's keys, record kinds, callback type names."""
+    entries = [(f"key_{k}", f'"{k}":'.encode()) for k in trace_keys()]
+    entries += [(f"record_{r}", f'"{r}"'.encode()) for r in ("header", "callback", "result",
+                                                             "dumpcheck-trace")]
+    for e in enum_by_name(spec, ("minidump_callback_type",)):
+        entries += [(f"type_{v['name']}", f'"{v["name"]}"'.encode()) for v in e["values"]]
+    entries += [(f"hr_{c['name']}", f'"{c["value"]:#x}"'.encode()) for c in spec.constants
+                if c["name"].startswith("HR_")]
+    entries += [("separator", b"\n--dump--\n"), ("signature", b"MDMP")]
+    entries += [("syntax", s.encode()) for s in JSON_SYNTAX]
+    return dict_text("dumpcheck-trace JSON Lines (fuzz_trace)", entries)
+
+
+def gen_dcb_dict(spec: Spec) -> str:
+    """DriverCallback: every value and name declared under spec/dcb/, the keys of spec/dcb-scripts/."""
+    mine = lambda it: it["_file"].startswith("spec/dcb/")
+    entries = [(c["name"], c["value"].to_bytes(4 if c["value"] <= 0xFFFFFFFF else 8, "little"))
+               for c in spec.constants if mine(c)]
+    for e in filter(mine, spec.enums):
+        entries += [(v["name"], v["value"].to_bytes(4, "little")) for v in e["values"]]
+        entries += [(f"name_{v['name']}", f'"{v["name"]}"'.encode()) for v in e["values"]]
+    for path in sorted((SPEC / "dcb-scripts").glob("*.toml")):
+        entries += toml_tokens(tomllib.loads(path.read_text()))
+    return dict_text("DriverCallback (spec/dcb, spec/dcb-scripts)", entries)
+
+
 # ---------------------------------------------------------------- SPEC.md
 
 def md_escape(s: str) -> str:
@@ -901,6 +1063,10 @@ def outputs(spec: Spec) -> dict:
         ROOT / "reference/gen/dc_spec.h": gen_header(spec),
         ROOT / "reference/gen/dc_spec.c": gen_source(spec),
         ROOT / "harnesses/minidump.dict": gen_dict(spec),
+        ROOT / "harnesses/callbacks.dict": gen_callbacks_dict(spec),
+        ROOT / "harnesses/scenario.dict": gen_scenario_dict(spec),
+        ROOT / "harnesses/trace.dict": gen_trace_dict(spec),
+        ROOT / "harnesses/dcb.dict": gen_dcb_dict(spec),
         ROOT / "spec/SPEC.md": gen_markdown(spec),
     }
 

@@ -600,6 +600,20 @@ static const struct dc_enum_value v_stream_type[] = {
 	{ "FacebookAbortReason", 0xFACEDEADu },
 	{ "FacebookThreadName", 0xFACEE000u },
 };
+static const struct dc_enum_value v_dcb_type[] = {
+	{ "DCB_NULL", 0x0u },
+	{ "DCB_WINDOW", 0x1u },
+	{ "DCB_TASK", 0x2u },
+	{ "DCB_FUNCTION", 0x3u },
+	{ "DCB_EVENT", 0x5u },
+};
+static const struct dc_enum_value v_callback_type[] = {
+	{ "CALLBACK_NULL", 0x0u },
+	{ "CALLBACK_WINDOW", 0x10000u },
+	{ "CALLBACK_TASK", 0x20000u },
+	{ "CALLBACK_FUNCTION", 0x30000u },
+	{ "CALLBACK_EVENT", 0x50000u },
+};
 static const struct dc_enum_value v_processor_architecture[] = {
 	{ "PROCESSOR_ARCHITECTURE_INTEL", 0x0u },
 	{ "PROCESSOR_ARCHITECTURE_MIPS", 0x1u },
@@ -868,6 +882,8 @@ static const struct dc_enum_value v_minidump_type[] = {
 
 const struct dc_enum_desc dc_enum_descs[DC_E_COUNT] = {
 	{ "stream_type", 0u, 70u, v_stream_type },
+	{ "dcb_type", 0u, 5u, v_dcb_type },
+	{ "callback_type", 0u, 5u, v_callback_type },
 	{ "processor_architecture", 0u, 22u, v_processor_architecture },
 	{ "platform_id", 0u, 13u, v_platform_id },
 	{ "product_type", 0u, 3u, v_product_type },
@@ -974,6 +990,25 @@ const struct dc_stream_desc dc_stream_descs[DC_STREAM_DESC_COUNT] = {
 };
 
 const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
+	{ "dcb.trace.result_present", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "spec/dcb-trace.md (a trace without a result record is a run that crashed or was killed)", "The notification trace ends with a result record whose calls equals the number of call records, numbered 1, 2, ... in order." },
+	{ "dcb.null_returns_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 85u, "Wine-winmm DriverCallback (\"native returns FALSE\"); MSDoc DriverCallback", "Type DCB_NULL (dwFlags & 7 == 0) returns FALSE and notifies nothing." },
+	{ "dcb.zero_callback_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 85u, "Wine-winmm DriverCallback (dwCallback 0 checked before the type)", "dwCallback == 0 returns FALSE and notifies nothing, whatever the type (no function at address 0 is called)." },
+	{ "dcb.type.mask", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 89u, "MSDoc DriverCallback (DCB_TYPEMASK); Wine-winmm (switch on dwFlags & DCB_TYPEMASK)", "The type is dwFlags & DCB_TYPEMASK (7): bits of dwFlags above DCB_NOSWITCH change nothing." },
+	{ "dcb.type.noswitch_ignored", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 89u, "MSDoc DriverCallback (DCB_NOSWITCH: honoured only when stack space is known); Wine-winmm masks it off", "DCB_NOSWITCH (8) changes neither the result nor what is delivered." },
+	{ "dcb.type.unknown_false", DC_LEVEL_SHOULD, DC_PHASE_PROTOCOL, 0u, 'W', 89u, "Wine-winmm DriverCallback (default: WARN, return FALSE); native not verified (spec-notes \302\2477)", "An undocumented type (dwFlags & 7 in 4, 6, 7) returns FALSE and notifies nothing." },
+	{ "dcb.type.undocumented", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'H', 0u, "old mmddk headers (4: DCB_WINDOW32, internal); Wine's 16-bit mmsystem (7: 32-bit function; 6: mmthread signal, disabled)", "The call uses an undocumented type (4, 6 or 7); what it does is implementation-defined (the detail says what this one did)." },
+	{ "dcb.flags.callback_constant", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 0u, "MSDoc DriverCallback remarks (DCB_* is the high word of CALLBACK_*); Wine-winmm (dwFlags & 7)", "A CALLBACK_* value passed as dwFlags (CALLBACK_FUNCTION 0x00030000, ...) has type dwFlags & 7 = DCB_NULL: FALSE, and the function is not called, nothing is posted or set." },
+	{ "dcb.flags.caller_callback_constant", DC_LEVEL_SHOULD, DC_PHASE_PROTOCOL, 1u, 'D', 0u, "MSDoc DriverCallback remarks: dwFlags takes DCB_* (the high word of CALLBACK_*)", "Caller note: dwFlags has bits of CALLBACK_TYPEMASK (0x00070000) set, a CALLBACK_* value where a DCB_* type was meant (the driver's bug; DriverCallback ignores those bits)." },
+	{ "dcb.window.delivery", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 87u, "MSDoc DriverCallback (a window receives only msg, hdrvr, dwParam1); Wine-winmm PostMessageA(hwnd, msg, hDevice, dwParam1)", "DCB_WINDOW to an existing window whose queue has room delivers exactly one message, to that window: message = msg, wParam = hDevice, lParam = dwParam1 (dwUser and dwParam2 are not delivered), and nothing else anywhere." },
+	{ "dcb.task.delivery", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 88u, "MSDoc DriverCallback (DCB_TASK); Wine-winmm PostThreadMessageA(tid, msg, hDevice, dwParam1)", "DCB_TASK to a thread with a message queue that has room delivers exactly one thread message (hwnd NULL), to that thread: msg, wParam = hDevice, lParam = dwParam1, and nothing else anywhere." },
+	{ "dcb.posted_not_sent", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 87u, "Wine-winmm (PostMessageA / PostThreadMessageA); MSDoc DriverCallback (callable at interrupt time: it cannot wait for a window procedure)", "DCB_WINDOW and DCB_TASK notifications are posted (they arrive through the message queue), never sent (no window procedure runs inside DriverCallback)." },
+	{ "dcb.function.delivery", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 86u, "MSDoc DriverCallback (a function receives hdrvr, msg, dwUser, dwParam1, dwParam2); Wine-winmm", "DCB_FUNCTION calls the function dwCallback exactly once, before returning and on the calling thread, with (hDevice, msg, dwUser, dwParam1, dwParam2), and delivers nothing else." },
+	{ "dcb.function.returns_true", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 86u, "Wine-winmm DriverCallback (DCB_FUNCTION: ret = TRUE after the call)", "DCB_FUNCTION with a non-zero dwCallback returns TRUE." },
+	{ "dcb.event.delivery", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'W', 88u, "Wine-winmm DriverCallback (DCB_EVENT: SetEvent); mmsystem CALLBACK_EVENT", "DCB_EVENT to an existing event sets it and delivers no parameters: no message, no function call." },
+	{ "dcb.success_returns_true", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "MSDoc DriverCallback (returns TRUE if successful)", "A call whose notification was delivered (message posted, event set) returns TRUE." },
+	{ "dcb.invalid_handle_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "MSDoc DriverCallback (FALSE if a parameter is invalid); Wine-winmm returns the failing PostMessage / PostThreadMessage / SetEvent result", "DCB_WINDOW, DCB_TASK or DCB_EVENT whose dwCallback is not an existing window, a thread with a message queue, or an event returns FALSE and notifies nothing." },
+	{ "dcb.queue_full_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "MSDoc DriverCallback (FALSE if the task's message queue is full); MSDoc PostMessage (10000 posted messages per queue)", "DCB_TASK or DCB_WINDOW whose message queue is full (a post was just refused) returns FALSE and posts nothing." },
+	{ "dcb.queue_limit", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'D', 0u, "MSDoc PostMessage / PostThreadMessage (a limit of 10000 posted messages per queue, USERPostMessageLimit)", "A queue took more than 10000 posted messages without refusing one: this implementation's queues are larger than Windows' default, so its DriverCallback never reports a full queue there." },
 	{ "header.truncated", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 3u, "MSDoc minidump_header", "The file holds at least the 32-byte MINIDUMP_HEADER (an empty file is no minidump)." },
 	{ "header.signature", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 1u, "MSDoc minidump_header", "Header.Signature is MINIDUMP_SIGNATURE 0x504D444D ('MDMP')." },
 	{ "header.byte_order", DC_LEVEL_MAY, DC_PHASE_DECODE, 1u, 'I', 0u, "observed: byte-swapped writers", "The signature reads 'PMDM': a big-endian (byte-swapped) dump, which Windows readers do not accept." },
