@@ -80,32 +80,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return npos == 3 ? 0 : usage_error("needs SCENARIO, OUT and TRACE", NULL);
 }
 
-/* "0x21", "33" or "WithDataSegs|WithHandleData", as `dumpcheck write`
- * reads it (reference/cli/cmd_write.c, which the agent cannot link). */
-static bool parse_dump_type(const char *s, uint64_t *out)
-{
-	char *end, buf[64];
-	unsigned long long v = strtoull(s, &end, 0);
-	if (*s >= '0' && *s <= '9' && !*end) {
-		*out = v;
-		return v <= UINT32_MAX;
-	}
-	*out = 0;
-	while (*s) {
-		size_t n = strcspn(s, "|");
-		uint64_t one;
-		if (n == 0 || n >= sizeof(buf))
-			return false;
-		memcpy(buf, s, n);
-		buf[n] = 0;
-		if (!dc_enum_parse(DC_E_MINIDUMP_TYPE, buf, &one))
-			return false;
-		*out |= one;
-		s += n + (s[n] == '|');
-	}
-	return true;
-}
-
 /* The scenario loader finds a `base` file next to the scenario by the last
  * '/', so Windows paths are given with forward slashes (Windows takes both). */
 static int load(const char *path, struct dc_scenario *sc)
@@ -300,7 +274,7 @@ int main(int argc, char **argv)
 		return status < 0 ? EXIT_TRUE : status;
 	if ((status = load(args.scenario, &a.sc)) != EXIT_TRUE)
 		return status;
-	if (args.dump_type && !parse_dump_type(args.dump_type, &a.sc.request.dump_type)) {
+	if (args.dump_type && !dc_flags_parse(DC_E_MINIDUMP_TYPE, args.dump_type, &a.sc.request.dump_type)) {
 		dc_scenario_free(&a.sc);
 		return usage_error("bad --dump-type", args.dump_type);
 	}

@@ -55,31 +55,6 @@ static int parse_args(int argc, char **argv, struct write_args *a)
 	return 0;
 }
 
-/* "0x21", "33" or "WithDataSegs|WithHandleData". */
-static bool parse_dump_type(const char *s, uint64_t *out)
-{
-	char *end, buf[64];
-	unsigned long long v = strtoull(s, &end, 0);
-	if (*s >= '0' && *s <= '9' && !*end) {
-		*out = v;
-		return v <= UINT32_MAX;
-	}
-	*out = 0;
-	while (*s) {
-		size_t n = strcspn(s, "|");
-		uint64_t one;
-		if (n == 0 || n >= sizeof(buf))
-			return false;
-		memcpy(buf, s, n);
-		buf[n] = 0;
-		if (!dc_enum_parse(DC_E_MINIDUMP_TYPE, buf, &one))
-			return false;
-		*out |= one;
-		s += n + (s[n] == '|');
-	}
-	return true;
-}
-
 static int load(const char *path, struct dc_scenario *sc)
 {
 	char why[256];
@@ -93,19 +68,8 @@ static int load(const char *path, struct dc_scenario *sc)
 
 static void trace_header(struct dc_tracer *t, const struct dc_scenario *sc)
 {
-	struct dc_trace_run run = {
-		.implementation = "dumpcheck-reference",
-		.version = DC_VERSION,
-		.scenario = sc->name,
-		.arch = dc_arch_name(sc->process.arch),
-		.dump_type = sc->request.dump_type,
-		.process_id = sc->request.process_id,
-		.process_handle = sc->request.process_handle,
-		.file_handle = sc->request.file_handle,
-		.callbacks = sc->request.callback != NULL,
-		.exception_param = sc->request.with_exception,
-		.user_streams = (uint32_t)sc->request.nuser_streams,
-	};
+	struct dc_trace_run run;
+	dc_scenario_trace_run(sc, &run);
 	dc_trace_header(t, &run);
 }
 
@@ -144,7 +108,7 @@ int cmd_write(int argc, char **argv)
 		return status < 0 ? EXIT_CONFORMANT : status;
 	if ((status = load(a.scenario, &sc)) != EXIT_CONFORMANT)
 		return status;
-	if (a.dump_type && !parse_dump_type(a.dump_type, &sc.request.dump_type)) {
+	if (a.dump_type && !dc_flags_parse(DC_E_MINIDUMP_TYPE, a.dump_type, &sc.request.dump_type)) {
 		dc_scenario_free(&sc);
 		return usage_error(usage_write, "bad --dump-type '%s'", a.dump_type);
 	}

@@ -237,19 +237,8 @@ static enum dc_err edit_trace(const struct dc_case *c, const char *text, size_t 
 
 static void header(struct dc_tracer *t, const struct dc_scenario *sc)
 {
-	struct dc_trace_run run = {
-		.implementation = "dumpcheck-reference",
-		.version = DC_VERSION,
-		.scenario = sc->name,
-		.arch = dc_arch_name(sc->process.arch),
-		.dump_type = sc->request.dump_type,
-		.process_id = sc->request.process_id,
-		.process_handle = sc->request.process_handle,
-		.file_handle = sc->request.file_handle,
-		.callbacks = sc->request.callback != NULL,
-		.exception_param = sc->request.with_exception,
-		.user_streams = (uint32_t)sc->request.nuser_streams,
-	};
+	struct dc_trace_run run;
+	dc_scenario_trace_run(sc, &run);
 	dc_trace_header(t, &run);
 }
 

@@ -39,36 +39,14 @@ static enum dc_err fail(struct ld *L, enum dc_err code, const char *fmt, ...)
 	return code;
 }
 
-/* "0x…" (1 to 16 hex digits). */
-static bool parse_hex(const char *s, size_t n, uint64_t *out)
-{
-	if (n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return false;
-	uint64_t v = 0;
-	for (size_t i = 2; i < n; i++) {
-		char c = s[i];
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-						    : 16u;
-		if (d == 16)
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return true;
-}
-
 /* A JSON integer or a "0x…" string, at most `max`. */
 static enum dc_err num(struct ld *L, const struct dc_json_value *o, const char *key, uint64_t max,
 		       uint64_t *out)
 {
 	const struct dc_json_value *v = dc_json_get(o, key);
-	const char *s;
-	size_t n;
 	if (!v)
 		return fail(L, DC_E_MALFORMED, "%s: missing", key);
-	if (!dc_json_u64(v, out) && !(dc_json_str(v, &s, &n) && parse_hex(s, n, out)))
+	if (!dc_json_u64_or_hex(v, out))
 		return fail(L, DC_E_MALFORMED, "%s: a number or a \"0x...\" string expected", key);
 	if (*out > max)
 		return fail(L, DC_E_MALFORMED, "%s: out of range", key);

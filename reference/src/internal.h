@@ -54,6 +54,12 @@ static inline uint64_t dci_le64(const uint8_t *p)
 	return (uint64_t)dci_le32(p) | ((uint64_t)dci_le32(p + 4) << 32);
 }
 
+/* A little-endian pointer-sized word (4 or 8 bytes). */
+static inline uint64_t dci_le_word(const uint8_t *p, unsigned size)
+{
+	return size == 8 ? dci_le64(p) : dci_le32(p);
+}
+
 /* Decode `nchars` UTF-16LE units at `src` into NUL-terminated UTF-8 in
  * `dst[0..cap)`, truncating; unpaired surrogates become U+FFFD. Returns the
  * UTF-8 length written. */

@@ -822,3 +822,26 @@ void dc_json_free(struct dc_json *doc)
 	}
 	free(doc);
 }
+
+bool dc_json_u64_or_hex(const struct dc_json_value *v, uint64_t *out)
+{
+	const char *s;
+	size_t n;
+	if (dc_json_u64(v, out))
+		return true;
+	if (!dc_json_str(v, &s, &n) || n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	uint64_t x = 0;
+	for (size_t i = 2; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 16u;
+		if (d == 16)
+			return false;
+		x = x << 4 | d;
+	}
+	*out = x;
+	return true;
+}

@@ -1,4 +1,5 @@
 /* Lookups in the generated tables. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dumpcheck/dumpcheck.h"
@@ -89,4 +90,33 @@ uint64_t dc_field_width(const struct dc_field_desc *fd)
 	uint64_t w = fd->type == DC_FT_STRUCT ? dc_struct_descs[fd->sub].size
 		     : fd->type < sizeof(widths) ? widths[fd->type] : 0;
 	return w * fd->count;
+}
+
+bool dc_flags_parse(uint16_t enum_id, const char *s, uint64_t *out)
+{
+	char *end, buf[64];
+	unsigned long long v = strtoull(s, &end, 0);
+	if (*s >= '0' && *s <= '9' && !*end) {
+		*out = v;
+		return v <= UINT32_MAX;
+	}
+	*out = 0;
+	while (*s) {
+		size_t n = strcspn(s, "|");
+		uint64_t one;
+		if (n == 0 || n >= sizeof(buf))
+			return false;
+		memcpy(buf, s, n);
+		buf[n] = 0;
+		if (!dc_enum_parse(enum_id, buf, &one))
+			return false;
+		*out |= one;
+		s += n + (s[n] == '|');
+	}
+	return true;
+}
+
+const char *dc_version(void)
+{
+	return DC_VERSION;
 }

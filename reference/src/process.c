@@ -245,7 +245,7 @@ bool dc_thread_instruction_window(const struct dc_process *p, const struct dc_th
 	if (!cd || !t->context.data || t->context.size < (uint64_t)cd->pc_off + cd->reg_size)
 		return false;
 	const uint8_t *b = t->context.data + cd->pc_off;
-	uint64_t pc = cd->reg_size == 8 ? dci_le64(b) : dci_le32(b);
+	uint64_t pc = dci_le_word(b, cd->reg_size);
 	const struct dc_region *r = dc_process_region_at(p, pc);
 	if (!r || !r->contents)
 		return false;
@@ -254,4 +254,9 @@ bool dc_thread_instruction_window(const struct dc_process *p, const struct dc_th
 	uint64_t last = end - pc >= half ? pc + half - 1 : end; /* inclusive: a region may end at 2^64 */
 	*size = last - *start + 1;
 	return true;
+}
+
+unsigned dc_arch_pointer_size(enum dc_arch arch)
+{
+	return arch == DC_ARCH_X86 ? 4u : 8u;
 }

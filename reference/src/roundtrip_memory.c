@@ -9,19 +9,6 @@
 
 /* ---------------------------------------------------------------- FilterMemory */
 
-static unsigned pointer_size(const struct dc_process *p)
-{
-	return p->arch == DC_ARCH_X86 ? 4u : 8u;
-}
-
-static uint64_t load_word(const uint8_t *b, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned k = 0; k < size; k++)
-		v |= (uint64_t)b[k] << (8 * k);
-	return v;
-}
-
 static bool inside(uint64_t v, uint64_t base, uint64_t size)
 {
 	return v >= base && v - base < size;
@@ -57,14 +44,14 @@ static bool overlaps_stack(const struct dc_process *p, const struct dc_region *g
 static void filter_words(const struct dc_process *p, const struct dc_region *g, const uint8_t *model,
 			 uint8_t *buf)
 {
-	unsigned ps = pointer_size(p);
+	unsigned ps = dc_arch_pointer_size(p->arch);
 	uint64_t gend = g->base + g->size;
 	for (size_t i = 0; i < p->nthreads; i++) {
 		const struct dc_range64 *s = &p->threads[i].stack;
 		uint64_t lo = s->base > g->base ? s->base : g->base;
 		uint64_t hi = s->base + s->size < gend ? s->base + s->size : gend;
 		for (uint64_t a = lo; a < hi && hi - a >= ps; a += ps) /* no wrap at the top of memory */
-			if (!kept_word(p, load_word(model + (a - g->base), ps)))
+			if (!kept_word(p, dci_le_word(model + (a - g->base), ps)))
 				memset(buf + (a - g->base), 0, ps);
 	}
 }

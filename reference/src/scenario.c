@@ -446,3 +446,19 @@ void dc_scenario_free(struct dc_scenario *sc)
 	dc_process_free(&sc->process);
 	memset(sc, 0, sizeof(*sc));
 }
+
+void dc_scenario_trace_run(const struct dc_scenario *sc, struct dc_trace_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->implementation = "dumpcheck-reference";
+	run->version = dc_version();
+	run->scenario = sc->name;
+	run->arch = dc_arch_name(sc->process.arch);
+	run->dump_type = sc->request.dump_type;
+	run->process_id = sc->request.process_id;
+	run->process_handle = sc->request.process_handle;
+	run->file_handle = sc->request.file_handle;
+	run->callbacks = sc->request.callback != NULL;
+	run->exception_param = sc->request.with_exception;
+	run->user_streams = (uint32_t)sc->request.nuser_streams;
+}

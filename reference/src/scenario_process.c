@@ -214,7 +214,7 @@ static bool words(struct dci_sc *c, const struct dc_toml_value *v, struct dc_reg
 	for (size_t i = 0; i < n; i++) {
 		const struct dc_toml_value *w = dc_toml_at(arr, i);
 		uint64_t off = 0, value = 0;
-		uint32_t width = c->p->arch == DC_ARCH_X86 ? 4 : 8;
+		uint32_t width = dc_arch_pointer_size(c->p->arch);
 		size_t mark = dci_sc_push(c, ".words[%zu]", i);
 		bool ok = dci_sc_table(c, w, KEYS("off", "value", "size")) &&
 			  dci_sc_u64(c, w, "off", r->size, true, &off) &&

@@ -97,37 +97,15 @@ static enum dc_err fail(struct ld *L, enum dc_err code, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- scalars */
 
-/* "0x…" (1 to 16 hex digits) into `*out`. */
-static bool parse_hex(const char *s, size_t n, uint64_t *out)
-{
-	if (n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return false;
-	uint64_t v = 0;
-	for (size_t i = 2; i < n; i++) {
-		char c = s[i];
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-						    : 16u;
-		if (d == 16)
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return true;
-}
-
 /* A number: a JSON integer or a "0x…" string (the schema writes 64-bit
  * values and HRESULTs as strings; accepting both costs nothing). */
 static enum dc_err get_num(struct ld *L, const struct dc_json_value *obj, const char *part,
 			   const char *key, uint64_t max, uint64_t *out)
 {
 	const struct dc_json_value *v = dc_json_get(obj, key);
-	const char *s;
-	size_t n;
 	if (!v)
 		return fail(L, DC_E_MALFORMED, "%s%s: missing", part, key);
-	bool ok = dc_json_u64(v, out) || (dc_json_str(v, &s, &n) && parse_hex(s, n, out));
+	bool ok = dc_json_u64_or_hex(v, out);
 	if (!ok)
 		return fail(L, DC_E_MALFORMED, "%s%s: a number or a \"0x...\" string expected", part,
 			    key);

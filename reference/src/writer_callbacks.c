@@ -110,7 +110,7 @@ static void thread_callbacks(struct dci_writer *w, MINIDUMP_CALLBACK_INPUT *in)
 /* ScanMemory: a module a stack word points into gets ModuleReferencedByMemory. */
 static bool referenced_by_stack(const struct dci_writer *w, const struct dc_module *m)
 {
-	unsigned ps = w->p->arch == DC_ARCH_X86 ? 4u : 8u;
+	unsigned ps = dc_arch_pointer_size(w->p->arch);
 	for (size_t i = 0; i < w->p->nthreads; i++) {
 		const struct dc_range64 *s = &w->p->threads[i].stack;
 		const struct dc_region *r = dc_process_region_at(w->p, s->base);
@@ -118,7 +118,7 @@ static bool referenced_by_stack(const struct dci_writer *w, const struct dc_modu
 			continue;
 		const uint8_t *b = r->contents + (s->base - r->base);
 		for (uint64_t off = 0; off + ps <= s->size; off += ps) {
-			uint64_t v = ps == 4 ? dci_le32(b + off) : dci_le64(b + off);
+			uint64_t v = dci_le_word(b + off, ps);
 			if (v >= m->base && v - m->base < m->size)
 				return true;
 		}

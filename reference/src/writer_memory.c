@@ -161,19 +161,6 @@ static void select_full_memory(struct dci_writer *w)
 
 /* ---------------------------------------------------------------- stack words */
 
-static unsigned pointer_size(const struct dc_process *p)
-{
-	return p->arch == DC_ARCH_X86 ? 4u : 8u;
-}
-
-static uint64_t load_word(const uint8_t *b, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned k = 0; k < size; k++)
-		v |= (uint64_t)b[k] << (8 * k);
-	return v;
-}
-
 /* True when `v` points into a module image or a thread stack: the words
  * FilterMemory keeps, since a stack walk needs exactly those. */
 static bool points_to_code_or_stack(const struct dc_process *p, uint64_t v)
@@ -193,7 +180,7 @@ static bool points_to_code_or_stack(const struct dc_process *p, uint64_t v)
 static void add_indirect(struct dci_writer *w)
 {
 	const struct dc_process *p = w->p;
-	unsigned ps = pointer_size(p);
+	unsigned ps = dc_arch_pointer_size(p->arch);
 	for (size_t t = 0; t < p->nthreads && w->err == DC_OK; t++) {
 		const struct dc_range64 *s = &p->threads[t].stack;
 		if (!(w->tflags[t] & DC_ThreadWriteStack))
@@ -203,7 +190,7 @@ static void add_indirect(struct dci_writer *w)
 			continue;
 		const uint8_t *bytes = r->contents + (s->base - r->base);
 		for (uint64_t off = 0; off + ps <= s->size; off += ps) {
-			uint64_t v = load_word(bytes + off, ps);
+			uint64_t v = dci_le_word(bytes + off, ps);
 			const struct dc_region *target = dc_process_region_at(p, v);
 			if (!target || !target->contents || target->type == DC_MEM_IMAGE ||
 			    points_to_code_or_stack(p, v))
@@ -262,14 +249,14 @@ void dci_w_filter(const struct dci_writer *w, const struct dci_wmem *m, uint64_t
 {
 	const struct dc_process *p = w->p;
 	const uint8_t *model = dci_w_model_bytes(w, m);
-	unsigned ps = pointer_size(p);
+	unsigned ps = dc_arch_pointer_size(p->arch);
 	for (size_t t = 0; model && t < p->nthreads; t++) {
 		const struct dc_range64 *s = &p->threads[t].stack;
 		uint64_t lo = s->base > m->start ? s->base : m->start;
 		uint64_t send = s->base + s->size, mend = m->start + m->size, hi = send < mend ? send : mend;
 		uint64_t a = at > lo ? lo + (at - lo) / ps * ps : lo; /* the word holding `at` */
 		for (; a + ps <= hi && a < at + n; a += ps) {
-			if (points_to_code_or_stack(p, load_word(model + (a - m->start), ps)))
+			if (points_to_code_or_stack(p, dci_le_word(model + (a - m->start), ps)))
 				continue;
 			uint64_t from = a > at ? a : at, to = a + ps < at + n ? a + ps : at + n;
 			memset(buf + (from - at), 0, (size_t)(to - from));

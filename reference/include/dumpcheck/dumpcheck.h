@@ -14,6 +14,10 @@
 #include "dc_spec.h"
 
 #define DC_VERSION "0.1.0"
+
+/* DC_VERSION as the library was built; for code that also sees <windows.h>,
+ * whose wingdi.h has a DC_VERSION of its own. */
+const char *dc_version(void);
 /* Version of the JSON documents written by `dumpcheck dump --json` and
  * `dumpcheck validate --format json`; bumped on any incompatible change. */
 #define DC_JSON_SCHEMA_VERSION 1
@@ -150,6 +154,11 @@ const char *dc_enum_name(uint16_t enum_id, uint64_t value);
  * for MiniDumpWithDataSegs, "IncludeModule" for IncludeModuleCallback).
  * False when no value has that name. */
 bool dc_enum_parse(uint16_t enum_id, const char *name, uint64_t *out);
+
+/* Parse a 32-bit flags value of set `enum_id`: a number ("0x21", "33") or
+ * names joined by '|' ("WithDataSegs|WithHandleData", as dc_enum_parse
+ * reads each). False on an empty or unknown name or a number above 32 bits. */
+bool dc_flags_parse(uint16_t enum_id, const char *s, uint64_t *out);
 
 /* The CONTEXT record of SystemInfo.ProcessorArchitecture `arch`, or NULL. */
 const struct dc_context_desc *dc_context_lookup(uint32_t arch);

@@ -98,6 +98,10 @@ bool dc_json_int(const struct dc_json_value *v, int64_t *out);
 /* Store a non-negative integer (up to 2^64-1) in `*out`; false for anything else. */
 bool dc_json_u64(const struct dc_json_value *v, uint64_t *out);
 
+/* A non-negative integer, or a string "0x" + 1 to 16 hex digits (how the
+ * trace schemas write 64-bit values and HRESULTs), into `*out`. */
+bool dc_json_u64_or_hex(const struct dc_json_value *v, uint64_t *out);
+
 /* Store a boolean in `*out`; false when `v` is not a boolean. */
 bool dc_json_bool(const struct dc_json_value *v, bool *out);
 

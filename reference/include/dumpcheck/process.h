@@ -167,6 +167,9 @@ struct dc_unloaded_module *dc_process_add_unloaded(struct dc_process *p);
 /* Size of the CONTEXT of `arch` (716, 1232, 912), 0 if unknown. */
 uint32_t dc_arch_context_size(enum dc_arch arch);
 
+/* Bytes of a pointer of `arch` (4 on x86, else 8). */
+unsigned dc_arch_pointer_size(enum dc_arch arch);
+
 /* Check the model's own consistency: regions sorted and disjoint, stacks
  * inside readable regions, contexts of the right size, exception thread
  * known with at most 15 parameters and an empty or full-size context, a

@@ -9,6 +9,7 @@
 
 #include "dumpcheck/process.h"
 #include "dumpcheck/script.h"
+#include "dumpcheck/trace.h"
 #include "dumpcheck/writer.h"
 
 struct dc_scenario {
@@ -48,5 +49,9 @@ void dc_scenario_free(struct dc_scenario *sc);
 
 /* Architecture name ("x86", "amd64", "arm64"), or NULL. */
 const char *dc_arch_name(enum dc_arch arch);
+
+/* The trace header of the reference writer running `sc` (implementation
+ * "dumpcheck-reference", the request's DumpType, ids and handles). */
+void dc_scenario_trace_run(const struct dc_scenario *sc, struct dc_trace_run *run);
 
 #endif
