@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dumpcheck/json.h"
+#include "internal.h"
 
 #define CHUNK_MIN 4096u
 
@@ -196,30 +197,6 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-static size_t utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* ---------------------------------------------------------------- values */
 
 static enum dc_err new_node(struct parser *P, enum dc_json_type type, unsigned line,
@@ -324,7 +301,7 @@ static enum dc_err escape(struct parser *P, char *dst, size_t *n)
 	uint32_t cp;
 	enum dc_err r = unicode_escape(P, line, col, &cp);
 	if (r == DC_OK)
-		*n = utf8_put(cp, dst);
+		*n = dci_utf8_encode(cp, dst);
 	return r;
 }
 
