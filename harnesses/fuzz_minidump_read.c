@@ -1,6 +1,7 @@
 /* fuzz_minidump_read: validate + walk every stream through the generated
  * tables. Oracles: no crash/UB/leak (sanitizers); validation is
- * deterministic (same input twice, same findings, printed or not).
+ * deterministic: the printing pass validates the input a second time and
+ * must find the same (a third, silent pass would only cost speed).
  * Options come from the input's tail (fuzz_tail): last byte bit 0 prints
  * JSON instead of text (as before the producer), the byte before it turns
  * on strict mode and picks the per-rule cap. The whole input is still the
@@ -43,21 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
 	struct dc_validate_opts opts;
-	struct dc_diags first = { 0 }, second = { 0 }, printed = { 0 };
+	struct dc_diags first = { 0 }, printed = { 0 };
 	struct fuzz_tail tail = fuzz_tail_init(data, size);
 	bool json = fuzz_tail_bool(&tail);
 	if (!sink)
 		sink = fopen("/dev/null", "w");
 	fuzz_limits(&opts, &tail);
 	FUZZ_ASSERT(dc_minidump_validate(data, size, &opts, NULL, &first) == DC_OK);
-	FUZZ_ASSERT(dc_minidump_validate(data, size, &opts, NULL, &second) == DC_OK);
-	same_findings(&first, &second);
-	if (sink) {
-		dc_minidump_print(sink, "fuzz", data, size, json, &opts, &printed);
-		same_findings(&first, &printed);
-	}
+	FUZZ_ASSERT(sink != NULL);
+	dc_minidump_print(sink, "fuzz", data, size, json, &opts, &printed);
+	same_findings(&first, &printed);
 	dc_diags_free(&first);
-	dc_diags_free(&second);
 	dc_diags_free(&printed);
 	return 0;
 }
