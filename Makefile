@@ -161,7 +161,8 @@ fuzz: deps-check
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)
 
 afl: deps-check
-	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/afl/%) $(FUZZ_TARGETS:%=build/afl-cmplog/%)
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/afl/%) $(FUZZ_TARGETS:%=build/afl-cmplog/%) \
+	  build/afl/libmd_mutator.so
 
 # Crashes land in build/fuzz/artifacts/<t>/; a fixed one becomes
 # corpus/regress/<t>/<yyyymmdd>-<slug> (README "Fuzzing").
@@ -193,10 +194,19 @@ ossfuzz: deps-check
 
 # Two instances for SECONDS each: the main one (-M, deterministic stages, CmpLog
 # binary) and a secondary (-S, havoc); both share build/afl/out/<t> and resume it.
-AFL_ENV := AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_AUTORESUME=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+AFL_ENV := AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_AUTORESUME=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+           $(if $(AFL_MUTATOR),AFL_CUSTOM_MUTATOR_LIBRARY=$(CURDIR)/build/afl/libmd_mutator.so)
+
+# AFL++'s custom mutator library around harnesses/md_mutator.h (the mutator
+# of fuzz_minidump_structured): make afl-run TARGET=fuzz_minidump_read AFL_MUTATOR=1
+build/afl/libmd_mutator.so: harnesses/afl_md_mutator.c harnesses/md_mutator.h reference/src/lookup.c \
+                            reference/gen/dc_spec.c
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) $(INCS) -O2 -shared -fPIC -Wl,--no-undefined -o $@ \
+	  harnesses/afl_md_mutator.c reference/src/lookup.c reference/gen/dc_spec.c
 AFL_ARGS = -i build/afl/in/$(TARGET) -o build/afl/out/$(TARGET) $(FUZZ_DICT:%=-x %) \
            -G $(FUZZ_MAXLEN) -t $(FUZZ_TIMEOUT)000 -V $(SECONDS)
-afl-run: deps-check build/afl/$(TARGET) build/afl-cmplog/$(TARGET)
+afl-run: deps-check build/afl/$(TARGET) build/afl-cmplog/$(TARGET) $(if $(AFL_MUTATOR),build/afl/libmd_mutator.so)
 	@rm -rf build/afl/in/$(TARGET)
 	@mkdir -p build/afl/in/$(TARGET) build/afl/out/$(TARGET)
 	@cp $(addsuffix /*,$(FUZZ_INPUTS)) build/afl/in/$(TARGET)/ 2>/dev/null || true

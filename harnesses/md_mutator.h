@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dc_spec.h"
+#include "dumpcheck/dumpcheck.h"
 
 #define MD_MAX_ADDED 4096u /* bytes one added stream may copy */
 
