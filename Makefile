@@ -332,7 +332,8 @@ bench: deps-check
 	  --real-dumps $(REAL_DUMPS)
 	build/release/bench/bench_writer build/bench 1 | tee build/bench/writer.txt
 	$(MAKE) --no-print-directory fuzz
-	$(PYTHON) tools/fuzzbench.py --fuzz-dir build/fuzz --out build/bench
+	$(MAKE) --no-print-directory afl
+	$(PYTHON) tools/fuzzbench.py --fuzz-dir build/fuzz --afl-dir build/afl --out build/bench
 
 $(BUILD)/bench/bench_writer: $(BUILD)/obj/tests/bench/bench_writer.o $(BUILD)/libdumpcheck.a
 	@mkdir -p $(dir $@)

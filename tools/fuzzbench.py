@@ -3,7 +3,9 @@
 
 1. Per-harness speed: every libFuzzer target of build/fuzz (ASan + UBSan)
    fuzzes from its seed corpus for --speed-seconds on one core; the report
-   gives execs/s and the edges reached (libFuzzer's `cov:`).
+   gives execs/s and the edges reached (libFuzzer's `cov:`). With --afl-dir,
+   every AFL++ persistent-mode build there runs as one afl-fuzz instance for
+   the same time, and its execs/s is reported beside.
 2. Custom mutator: fuzz_minidump_read (byte-level) and
    fuzz_minidump_structured (the same target with md_mutator.h) each run
    --mutator-seconds from the same seeds, one after the other on one core;
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -47,6 +50,31 @@ def run_target(binary: Path, seeds: Path, seconds: int, out: Path) -> dict:
             "crashed": r.returncode != 0}
 
 
+def run_afl(binary: Path, seeds: Path, seconds: int) -> dict:
+    """One afl-fuzz instance (persistent mode, no UI) from the seeds: execs/s."""
+    env = {**os.environ, "AFL_NO_UI": "1", "AFL_SKIP_CPUFREQ": "1",
+           "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES": "1", "AFL_BENCH_UNTIL_CRASH": "0"}
+    with tempfile.TemporaryDirectory() as work:
+        inp, out = Path(work) / "in", Path(work) / "out"
+        inp.mkdir()
+        for f in seeds.iterdir():
+            if f.is_file():
+                shutil.copy(f, inp / f.name)
+        r = subprocess.run(["afl-fuzz", "-i", str(inp), "-o", str(out), "-V", str(seconds), "-t", "10000",
+                            "--", str(binary)], capture_output=True, text=True, env=env,
+                           timeout=seconds * 3 + 120)
+        stats = out / "default/fuzzer_stats"
+        got = {}
+        if stats.exists():
+            for line in stats.read_text().splitlines():
+                key, _, value = line.partition(":")
+                got[key.strip()] = value.strip()
+    rate = float(got.get("execs_per_sec", "0") or 0)
+    crashes = int(got.get("saved_crashes", "0") or 0)
+    return {"target": binary.name, "engine": "afl++", "seconds": seconds, "exit": r.returncode,
+            "execs_per_s": round(rate), "crashed": crashes > 0 or not got}
+
+
 def seeds_of(target: str) -> Path:
     return (ROOT / "corpus/seeds" / target).resolve()
 
@@ -57,6 +85,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "build/bench"))
     ap.add_argument("--speed-seconds", type=int, default=30)
     ap.add_argument("--mutator-seconds", type=int, default=300)
+    ap.add_argument("--afl-dir", help="AFL++ builds (build/afl) to time as well")
     args = ap.parse_args()
     fuzz, out = Path(args.fuzz_dir), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,6 +100,14 @@ def main() -> int:
         lines.append(f"  {res['target']:28} {res['execs_per_s']:>7} execs/s  {res['edges']:>5} edges"
                      + ("  CRASHED" if res["crashed"] else ""))
         print(lines[-1], flush=True)
+    if args.afl_dir and shutil.which("afl-fuzz"):
+        for binary in sorted(p for p in Path(args.afl_dir).glob("fuzz_*") if p.is_file()):
+            if seeds_of(binary.name).is_dir():
+                res = run_afl(binary, seeds_of(binary.name), args.speed_seconds)
+                speed.append(res)
+                lines.append(f"  {res['target']:28} {res['execs_per_s']:>7} execs/s  (AFL++ persistent)"
+                             + ("  CRASHED" if res["crashed"] else ""))
+                print(lines[-1], flush=True)
     mut = [run_target(fuzz / name, seeds_of("fuzz_minidump_read"), args.mutator_seconds, out)
            for name in ("fuzz_minidump_read", "fuzz_minidump_structured") if (fuzz / name).exists()]
     if len(mut) == 2:
