@@ -196,10 +196,10 @@ CASE_ID = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,99}$")
 # Every rule needs a case that fires and one that stays quiet
 # (spec/cases/README.md): dump cases for these phases, trace cases
 # (kind = "trace", MiniDumpWriteDump traces of spec/trace.md) for the cross
-# rules and the protocol rules of that trace (cb.*). Protocol rules of other
-# trace schemas (dcb.*: spec/dcb-trace.md) have no case kind yet: a warning.
+# rules and the protocol rules of that trace (cb.*), dcb cases (kind = "dcb",
+# DriverCallback traces of spec/dcb-trace.md) for the dcb.* protocol rules.
 CASE_ENFORCED_PHASES = ("decode", "validate", "resolve", "limit", "protocol", "cross")
-TRACE_CASE_PROTOCOL_PREFIX = "cb."
+CASE_KINDS = ("dump", "trace", "dcb")
 # Rules no case is asked for: the writer.* rules declare the reference
 # writer's own implementation-defined choices (checked by
 # tests/unit/test_writer*.c); the trace checker does not judge other
@@ -226,10 +226,10 @@ def check_cases(spec: Spec, rules: dict) -> None:
             raise SpecError(f"{where}: verdict must be y, n or i")
         if case["id"][1:2] == "_" and case["id"][0] in "yni" and case["id"][0] != case["verdict"]:
             raise SpecError(f"{where}: id prefix contradicts verdict {case['verdict']}")
-        if case.get("kind", "dump") not in ("dump", "trace"):
-            raise SpecError(f"{where}: kind must be dump or trace")
+        if case.get("kind", "dump") not in CASE_KINDS:
+            raise SpecError(f"{where}: kind must be one of {', '.join(CASE_KINDS)}")
         if "base" not in case:
-            raise SpecError(f"{where}: a case needs a base scenario")
+            raise SpecError(f"{where}: a case needs a base scenario (dcb: a base script)")
         name = case_file_name(case)
         if name in names:
             raise SpecError(f"{where}: file name {name} is also case {names[name]}")
@@ -248,9 +248,7 @@ def check_cases(spec: Spec, rules: dict) -> None:
 
 def case_enforced(rid: str, phase: str) -> bool:
     """Whether make check-gen fails when rule `rid` lacks a firing or a quiet case."""
-    if rid.startswith(CASE_EXEMPT_PREFIX) or phase not in CASE_ENFORCED_PHASES:
-        return False
-    return phase != "protocol" or rid.startswith(TRACE_CASE_PROTOCOL_PREFIX)
+    return not rid.startswith(CASE_EXEMPT_PREFIX) and phase in CASE_ENFORCED_PHASES
 
 
 def case_coverage(spec: Spec) -> list:
@@ -271,16 +269,9 @@ def case_warnings(spec: Spec) -> list:
         return []
     missing = case_coverage(spec)
     exempt = sorted({rid for rid, _, _ in missing if rid.startswith(CASE_EXEMPT_PREFIX)})
-    waiting = sorted({rid for rid, phase, _ in missing
-                      if not case_enforced(rid, phase) and not rid.startswith(CASE_EXEMPT_PREFIX)})
-    out = []
-    if waiting:
-        out.append(f"specgen: warning: {len(waiting)} protocol rule(s) of another trace schema have no "
-                   f"firing and quiet case (kind = \"trace\" covers MiniDumpWriteDump traces only): "
-                   + ", ".join(waiting))
     if not exempt:
-        return out
-    return out + [f"specgen: note: {len(exempt)} {CASE_EXEMPT_PREFIX}* rule(s) need no conformance case: they "
+        return []
+    return [f"specgen: note: {len(exempt)} {CASE_EXEMPT_PREFIX}* rule(s) need no conformance case: they "
             f"declare the reference writer's own implementation-defined choices (checked by "
             f"tests/unit/test_writer*.c), which the trace checker does not judge other writers against"]
 

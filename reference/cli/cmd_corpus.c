@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "dumpcheck/corpus.h"
+#include "dumpcheck/dcb.h"
 #include "dumpcheck/report.h"
 #include "dumpcheck/tracecheck.h"
 
@@ -20,6 +21,9 @@
  * traces, and a reader run over OUT_DIR's [yni]_*.dmp must not mistake a
  * sound dump with a broken trace (n_) for a dump it should reject. */
 #define TRACE_DIR "trace"
+/* DriverCallback cases go to OUT_DIR/DCB_DIR: a trace alone, of another
+ * schema, judged by `dumpcheck dcb-check`. */
+#define DCB_DIR "dcb"
 
 const char *const usage_corpus =
 	"usage: dumpcheck corpus [--spec DIR] [--verify] OUT_DIR\n"
@@ -29,15 +33,18 @@ const char *const usage_corpus =
 	"(schema \"dumpcheck-corpus\"): y_ must be accepted, n_ rejected, i_ is\n"
 	"implementation-defined. Trace cases (kind = \"trace\") write a writer trace\n"
 	"and its dump, OUT_DIR/trace/<verdict>_<id>.jsonl and .dmp, judged by\n"
-	"`dumpcheck check-trace TRACE DUMP`. Earlier [yni]_*.dmp files in OUT_DIR\n"
-	"(and [yni]_*.dmp, .jsonl in OUT_DIR/trace) are replaced.\n"
+	"`dumpcheck check-trace TRACE DUMP`. DriverCallback cases (kind = \"dcb\")\n"
+	"write a trace of a dcb script, OUT_DIR/dcb/<verdict>_<id>.jsonl, judged by\n"
+	"`dumpcheck dcb-check TRACE`. Earlier [yni]_*.dmp files in OUT_DIR (and\n"
+	"[yni]_*.dmp, .jsonl in OUT_DIR/trace and OUT_DIR/dcb) are replaced.\n"
 	"\n"
 	"  --spec DIR   the spec folder (default: ./spec when it has cases/, else the\n"
 	"               spec/ of the source tree the binary was built in,\n"
 	"               <binary>/../../spec)\n"
 	"  --verify     also validate every file with the reference validator (under\n"
 	"               the case's limits), check every trace case with the trace\n"
-	"               checker, and report each case whose expectation fails\n"
+	"               checker and every dcb case with the dcb checker, and\n"
+	"               report each case whose expectation fails\n"
 	"\n"
 	"exit codes: 0 written (and verified), 1 a case failed --verify, 2 usage,\n"
 	"case file, scenario or output error\n";
@@ -192,39 +199,62 @@ static void json_limits(FILE *f, const struct dc_limits *l)
 		(unsigned long long)l->max_alloc, (unsigned long long)l->max_work, l->max_diags, l->max_per_rule);
 }
 
-static void json_case(FILE *f, const struct dc_case *c, const char *case_file, uint64_t size, bool first)
+/* "file" (the dump) and "trace" of a case, relative to OUT_DIR: a dcb case
+ * has a trace only. */
+static void json_files(FILE *f, const struct dc_case *c)
 {
 	char buf[320];
-	fputs(first ? "\n    {\"id\":" : ",\n    {\"id\":", f);
-	json_str(f, c->id);
-	fputs(",\"file\":", f);
+	if (c->kind == DC_CASE_DUMP) {
+		fputs(",\"file\":", f);
+		json_str(f, c->file_name);
+		return;
+	}
 	if (c->kind == DC_CASE_TRACE) {
 		snprintf(buf, sizeof(buf), TRACE_DIR "/%s", c->file_name);
+		fputs(",\"file\":", f);
 		json_str(f, buf);
-		fputs(",\"trace\":", f);
-		snprintf(buf, sizeof(buf), TRACE_DIR "/%s", c->trace_name);
-	} else {
-		snprintf(buf, sizeof(buf), "%s", c->file_name);
 	}
+	snprintf(buf, sizeof(buf), "%s/%s", c->kind == DC_CASE_TRACE ? TRACE_DIR : DCB_DIR, c->trace_name);
+	fputs(",\"trace\":", f);
 	json_str(f, buf);
-	fprintf(f, ",\"verdict\":\"%c\",\"kind\":\"%s\",\"description\":", c->verdict,
-		c->kind == DC_CASE_DUMP ? "dump" : "trace");
-	json_str(f, c->description);
-	json_rules(f, "fires", c->fires, c->nfires);
-	json_rules(f, "quiet", c->quiet, c->nquiet);
+}
+
+/* "source": the case file, line, and the scenario (dcb: scenario null and
+ * the script). */
+static void json_source(FILE *f, const struct dc_case *c, const char *case_file)
+{
+	char buf[320];
 	snprintf(buf, sizeof(buf), "spec/cases/%s", case_file);
 	fputs(",\"source\":{\"case_file\":", f);
 	json_str(f, buf);
 	fprintf(f, ",\"line\":%u,\"scenario\":", c->line);
-	if (c->base) {
+	if (c->base && c->kind != DC_CASE_DCB) {
 		snprintf(buf, sizeof(buf), "spec/scenarios/%s", c->base);
 		json_str(f, buf);
 	} else {
 		fputs("null", f);
 	}
+	if (c->kind == DC_CASE_DCB) {
+		snprintf(buf, sizeof(buf), "spec/dcb-scripts/%s", c->base);
+		fputs(",\"script\":", f);
+		json_str(f, buf);
+	}
 	if (c->has_dump_type)
 		fprintf(f, ",\"dump_type\":\"0x%llX\"", (unsigned long long)c->dump_type);
 	fputc('}', f);
+}
+
+static void json_case(FILE *f, const struct dc_case *c, const char *case_file, uint64_t size, bool first)
+{
+	static const char *const kinds[] = { "dump", "trace", "dcb" }; /* enum dc_case_kind */
+	fputs(first ? "\n    {\"id\":" : ",\n    {\"id\":", f);
+	json_str(f, c->id);
+	json_files(f, c);
+	fprintf(f, ",\"verdict\":\"%c\",\"kind\":\"%s\",\"description\":", c->verdict, kinds[c->kind]);
+	json_str(f, c->description);
+	json_rules(f, "fires", c->fires, c->nfires);
+	json_rules(f, "quiet", c->quiet, c->nquiet);
+	json_source(f, c, case_file);
 	if (c->has_limits)
 		json_limits(f, &c->limits);
 	if (c->exact)
@@ -285,9 +315,45 @@ static bool verify_trace(const struct dc_case *c, const struct dc_buf *dump, con
 	return ok;
 }
 
+/* Check dcb case `c` with the dcb checker; true when its expectation holds. */
+static bool verify_dcb(const struct dc_case *c, const struct dc_buf *trace)
+{
+	struct dc_dcb_trace t;
+	struct dc_diags d;
+	char why[1024];
+	memset(&d, 0, sizeof(d));
+	enum dc_err err = dc_dcb_trace_load((const char *)trace->data, trace->len, NULL, &t, why, sizeof(why));
+	bool ok = err == DC_OK && dc_dcb_check(&t, &d, NULL) == DC_OK && dc_case_check(c, &d, why, sizeof(why));
+	if (!ok)
+		fprintf(stderr, "dumpcheck: corpus: " DCB_DIR "/%s (%s:%u): %s\n", c->trace_name, c->source, c->line,
+			why[0] ? why : "out of memory");
+	if (err == DC_OK)
+		dc_dcb_trace_free(&t);
+	dc_diags_free(&d);
+	return ok;
+}
+
 struct tally {
-	size_t written, traces, failed, per_verdict[3];
+	size_t written, traces, dcbs, failed, per_verdict[3];
 };
+
+/* Build, write (and verify) dcb case `c`; `b` gets the trace (its size is
+ * the manifest's). */
+static int one_dcb_case(const struct corpus_args *a, const char *scripts, const struct dc_case *c,
+			struct dc_buf *b, struct tally *t)
+{
+	char why[768], name[300];
+	if (dc_case_build_dcb(c, scripts, b, why, sizeof(why)) != DC_OK) {
+		fprintf(stderr, "dumpcheck: %s\n", why);
+		return EXIT_USAGE;
+	}
+	snprintf(name, sizeof(name), DCB_DIR "/%s", c->trace_name);
+	int status = write_file(a->out, name, b);
+	if (status == EXIT_CONFORMANT && a->verify && !verify_dcb(c, b))
+		t->failed++;
+	t->dcbs++;
+	return status;
+}
 
 /* Build, write (and verify) one case; `b` gets the dump. */
 static int one_case(const struct corpus_args *a, const char *scen, const struct dc_case *c, struct dc_buf *b,
@@ -318,14 +384,16 @@ static int one_case(const struct corpus_args *a, const char *scen, const struct 
 static int run_cases(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n,
 		     FILE *manifest, struct tally *t)
 {
-	char scen[PATH_MAX + 16];
+	char scen[PATH_MAX + 16], scripts[PATH_MAX + 16];
 	bool first = true;
 	snprintf(scen, sizeof(scen), "%s/scenarios", spec);
+	snprintf(scripts, sizeof(scripts), "%s/dcb-scripts", spec);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < l[i].set.ncases; k++) {
 			const struct dc_case *c = &l[i].set.cases[k];
 			struct dc_buf b = { 0 };
-			int status = one_case(a, scen, c, &b, t);
+			int status = c->kind == DC_CASE_DCB ? one_dcb_case(a, scripts, c, &b, t)
+							    : one_case(a, scen, c, &b, t);
 			if (status == EXIT_CONFORMANT)
 				json_case(manifest, c, l[i].name, b.len, first);
 			first = false;
@@ -361,17 +429,32 @@ static int parse_args(int argc, char **argv, struct corpus_args *a)
 	return a->out ? 0 : usage_error(usage_corpus, "%s", "no OUT_DIR given");
 }
 
+/* OUT_DIR and its case folders. */
+static int make_dirs(const char *out)
+{
+	char path[PATH_MAX + 32];
+	const char *const sub[] = { "", "/" TRACE_DIR, "/" DCB_DIR };
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", out, sub[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_CONFORMANT;
+}
+
 static int materialise(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n)
 {
 	char path[PATH_MAX + 32];
 	struct tally t = { 0 };
-	snprintf(path, sizeof(path), "%s/" TRACE_DIR, a->out);
-	if ((mkdir(a->out, 0755) != 0 && errno != EEXIST) || (mkdir(path, 0755) != 0 && errno != EEXIST)) {
-		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+	if (make_dirs(a->out) != EXIT_CONFORMANT)
 		return EXIT_USAGE;
-	}
-	remove_stale(a->out, false);
+	snprintf(path, sizeof(path), "%s/" TRACE_DIR, a->out);
 	remove_stale(path, true);
+	snprintf(path, sizeof(path), "%s/" DCB_DIR, a->out);
+	remove_stale(path, true);
+	remove_stale(a->out, false);
 	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
 	FILE *m = fopen(path, "w");
 	if (!m) {
@@ -390,8 +473,9 @@ static int materialise(const struct corpus_args *a, const char *spec, const stru
 	if (status != EXIT_CONFORMANT)
 		return status;
 	printf("dumpcheck corpus: %zu cases in %s (%zu y, %zu n, %zu i), %zu of them trace cases in %s/" TRACE_DIR
-	       "\n",
-	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.traces, a->out);
+	       ", %zu dcb cases in %s/" DCB_DIR "\n",
+	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.traces, a->out, t.dcbs,
+	       a->out);
 	if (a->verify)
 		printf("dumpcheck corpus: verified: %zu of %zu cases hold\n", t.written - t.failed, t.written);
 	return t.failed ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;

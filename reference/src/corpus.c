@@ -55,7 +55,7 @@ static bool check_id(struct dci_sc *c, const struct dc_toml_value *table, struct
 	k->file_name = dc_process_strdup(c->p, name);
 	if (!k->file_name)
 		return nomem(c);
-	if (k->kind != DC_CASE_TRACE)
+	if (k->kind == DC_CASE_DUMP)
 		return true;
 	snprintf(name, sizeof(name), "%c_%s.jsonl", k->verdict, prefixed ? id + 2 : id);
 	k->trace_name = dc_process_strdup(c->p, name);
@@ -70,13 +70,17 @@ static bool verdict_kind(struct dci_sc *c, const struct dc_toml_value *t, struct
 	if (strlen(verdict) != 1 || !strchr("yni", verdict[0]))
 		return dci_sc_fail(c, dc_toml_get(t, "verdict"), "verdict", "\"y\", \"n\" or \"i\", not \"%s\"", verdict);
 	k->verdict = verdict[0];
-	if (strcmp(kind, "dump") != 0 && strcmp(kind, "trace") != 0)
-		return dci_sc_fail(c, dc_toml_get(t, "kind"), "kind", "\"dump\" or \"trace\", not \"%s\"", kind);
-	k->kind = kind[0] == 't' ? DC_CASE_TRACE : DC_CASE_DUMP;
-	return true;
+	static const char *const kinds[] = { "dump", "trace", "dcb" }; /* enum dc_case_kind */
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0) {
+			k->kind = (enum dc_case_kind)i;
+			return true;
+		}
+	return dci_sc_fail(c, dc_toml_get(t, "kind"), "kind", "\"dump\", \"trace\" or \"dcb\", not \"%s\"", kind);
 }
 
-/* A scenario file name in spec/scenarios: no directory part. */
+/* A scenario file name in spec/scenarios (dcb cases: a script file name in
+ * spec/dcb-scripts): no directory part. */
 static bool base_name(struct dci_sc *c, const struct dc_toml_value *t, struct dc_case *k)
 {
 	if (!dci_sc_str(c, t, "base", true, &k->base))
@@ -86,7 +90,9 @@ static bool base_name(struct dci_sc *c, const struct dc_toml_value *t, struct dc
 	size_t n = strlen(k->base);
 	if (n < 6 || strcmp(k->base + n - 5, ".toml") != 0 || k->base[0] == '.' || strchr(k->base, '/') ||
 	    strchr(k->base, '\\'))
-		return dci_sc_fail(c, dc_toml_get(t, "base"), "base", "a scenario file name in spec/scenarios (\"plain.toml\")");
+		return dci_sc_fail(c, dc_toml_get(t, "base"), "base",
+				   k->kind == DC_CASE_DCB ? "a script file name in spec/dcb-scripts (\"window.toml\")"
+							  : "a scenario file name in spec/scenarios (\"plain.toml\")");
 	return true;
 }
 
@@ -316,7 +322,7 @@ static bool patches(struct dci_sc *c, const struct dc_toml_value *t, struct dc_c
 
 /* "header", "result" or a MINIDUMP_CALLBACK_TYPE name spelt in full, as a
  * trace's `type` key has it (dc_enum_parse would also take "Thread"). */
-static bool record_name(const char *name)
+static bool writer_record_name(const char *name)
 {
 	const struct dc_enum_desc *e = &dc_enum_descs[DC_E_MINIDUMP_CALLBACK_TYPE];
 	if (strcmp(name, "header") == 0 || strcmp(name, "result") == 0)
@@ -327,28 +333,43 @@ static bool record_name(const char *name)
 	return false;
 }
 
-/* `record` (+ `nth`, default 1) naming a record; `rkey`/`nkey` are the keys read. */
-static bool trace_sel(struct dci_sc *c, const struct dc_toml_value *v, const char *rkey, const char *nkey,
-		      struct dc_case_tsel *sel)
+/* The record kinds of spec/dcb-trace.md. */
+static bool dcb_record_name(const char *name)
+{
+	static const char *const names[] = { "header", "call", "fill", "drain", "result" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* `record` (+ `nth`, default 1) naming a record of a `kind` case's trace;
+ * `rkey`/`nkey` are the keys read. */
+static bool trace_sel(struct dci_sc *c, const struct dc_toml_value *v, enum dc_case_kind kind, const char *rkey,
+		      const char *nkey, struct dc_case_tsel *sel)
 {
 	sel->nth = 1;
 	if (!dci_sc_str(c, v, rkey, true, &sel->record) || !dci_sc_u32(c, v, nkey, false, &sel->nth))
 		return false;
 	if (sel->nth == 0)
 		return dci_sc_fail(c, v, nkey, "1 for the first occurrence, 2 for the second, ...");
-	if (!record_name(sel->record))
+	if (kind == DC_CASE_DCB && !dcb_record_name(sel->record))
+		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"call\", \"fill\", \"drain\" or \"result\"",
+				   sel->record);
+	if (kind != DC_CASE_DCB && !writer_record_name(sel->record))
 		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"result\" or a MINIDUMP_CALLBACK_TYPE name",
 				   sel->record);
 	return true;
 }
 
-static bool trace_edit(struct dci_sc *c, const struct dc_toml_value *v, struct dc_case_tedit *ed)
+static bool trace_edit(struct dci_sc *c, const struct dc_toml_value *v, enum dc_case_kind kind,
+		       struct dc_case_tedit *ed)
 {
 	static const char *const ops[] = { "sub", "drop", "dup", "move" };
 	const char *op = NULL;
 	ed->line = dc_toml_line(v);
 	if (!dci_sc_table(c, v, KEYS("record", "nth", "op", "find", "with", "after", "after_nth")) ||
-	    !trace_sel(c, v, "record", "nth", &ed->at) || !dci_sc_str(c, v, "op", true, &op))
+	    !trace_sel(c, v, kind, "record", "nth", &ed->at) || !dci_sc_str(c, v, "op", true, &op))
 		return false;
 	ed->op = 0xFF;
 	for (uint8_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -366,7 +387,7 @@ static bool trace_edit(struct dci_sc *c, const struct dc_toml_value *v, struct d
 	if (sub && (strchr(ed->with, '\n') || strchr(ed->with, '\r')))
 		return dci_sc_fail(c, v, "with", "a record is one line");
 	if (move)
-		return trace_sel(c, v, "after", "after_nth", &ed->after);
+		return trace_sel(c, v, kind, "after", "after_nth", &ed->after);
 	if (dc_toml_get(v, "after") || dc_toml_get(v, "after_nth"))
 		return dci_sc_fail(c, v, "after", "only with op = \"move\"");
 	return true;
@@ -383,7 +404,7 @@ static bool trace_edits(struct dci_sc *c, const struct dc_toml_value *t, struct 
 	struct dc_case_tedit *ed = alloc(c, n, sizeof(*ed));
 	for (size_t i = 0; ed && i < n; i++) {
 		size_t mark = dci_sc_push(c, ".trace_edits[%zu]", i);
-		bool ok = trace_edit(c, dc_toml_at(arr, i), &ed[i]);
+		bool ok = trace_edit(c, dc_toml_at(arr, i), k->kind, &ed[i]);
 		dci_sc_pop(c, mark);
 		if (!ok)
 			return false;
@@ -412,18 +433,20 @@ static bool fires_quiet(struct dci_sc *c, const struct dc_toml_value *t, struct 
 }
 
 /* Keys of one kind only: a trace case has no reader limits (the trace
- * checker runs under its defaults); only a trace case has trace edits. */
+ * checker runs under its defaults); only trace and dcb cases have trace
+ * edits; a dcb case has no dump, so none of the dump's keys. */
 static bool kind_keys(struct dci_sc *c, const struct dc_toml_value *t, const struct dc_case *k)
 {
-	static const char *const dump_only[] = { "limits" };
-	static const char *const trace_only[] = { "trace_edits", "renumber" };
-	bool trace = k->kind == DC_CASE_TRACE;
-	const char *const *keys = trace ? dump_only : trace_only;
-	size_t n = trace ? sizeof(dump_only) / sizeof(dump_only[0]) : sizeof(trace_only) / sizeof(trace_only[0]);
-	for (size_t i = 0; i < n; i++)
-		if (dc_toml_get(t, keys[i]))
-			return dci_sc_fail(c, t, keys[i], trace ? "not a key of kind = \"trace\""
-								: "only with kind = \"trace\"");
+	static const char *const not_trace[] = { "limits", NULL };
+	static const char *const not_dump[] = { "trace_edits", "renumber", NULL };
+	static const char *const not_dcb[] = { "limits", "dump_type", "user_streams", "inserts",
+					       "writes", "patches", "truncate", NULL };
+	static const char *const *const keys[] = { not_dump, not_trace, not_dcb }; /* enum dc_case_kind */
+	static const char *const why[] = { "only with kind = \"trace\" or \"dcb\"",
+					   "not a key of kind = \"trace\"", "not a key of kind = \"dcb\"" };
+	for (size_t i = 0; keys[k->kind][i]; i++)
+		if (dc_toml_get(t, keys[k->kind][i]))
+			return dci_sc_fail(c, t, keys[k->kind][i], "%s", why[k->kind]);
 	return true;
 }
 

@@ -7,7 +7,8 @@
  * encoder would (a wrong seq, a preset a writer got wrong), and the trace
  * loader is what judges the result. Records are found by the reference
  * encoder's own spelling ("record":"header", "type":"NAME"), which the case
- * traces always come from. */
+ * traces always come from. The edits serve dcb cases too (corpus_dcb.c):
+ * only record selection and renumbering know the trace schema. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,21 @@ static enum dc_err split(const char *text, size_t len, struct lines *l)
 
 /* ---------------------------------------------------------------- selection */
 
-static bool is_record(const char *line, const char *record)
+/* A DriverCallback trace names every record by its `record` key, which the
+ * dcb encoder writes first: the line's start tells header from call, fill,
+ * drain and result without mistaking a value for the key. */
+static bool is_dcb_record(const char *line, const char *record)
 {
 	char key[96];
+	snprintf(key, sizeof(key), "{\"record\":\"%s\"", record);
+	return strncmp(line, key, strlen(key)) == 0;
+}
+
+static bool is_record(enum dc_case_kind kind, const char *line, const char *record)
+{
+	char key[96];
+	if (kind == DC_CASE_DCB)
+		return is_dcb_record(line, record);
 	if (strcmp(record, "header") == 0 || strcmp(record, "result") == 0) {
 		snprintf(key, sizeof(key), "\"record\":\"%s\"", record);
 		return strstr(line, key) != NULL;
@@ -88,11 +101,11 @@ static bool is_record(const char *line, const char *record)
 }
 
 /* Index of the record `sel` names, or l->n when there is none. */
-static size_t find(const struct lines *l, const struct dc_case_tsel *sel)
+static size_t find(enum dc_case_kind kind, const struct lines *l, const struct dc_case_tsel *sel)
 {
 	uint32_t seen = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (is_record(l->v[i], sel->record) && ++seen == sel->nth)
+		if (is_record(kind, l->v[i], sel->record) && ++seen == sel->nth)
 			return i;
 	return l->n;
 }
@@ -140,7 +153,7 @@ static enum dc_err sub(struct lines *l, size_t i, const char *from, const char *
 static enum dc_err one_tedit(const struct tctx *x, struct lines *l, size_t k)
 {
 	const struct dc_case_tedit *ed = &x->c->tedits[k];
-	size_t i = find(l, &ed->at);
+	size_t i = find(x->c->kind, l, &ed->at);
 	if (i == l->n)
 		return fail(x, DC_E_MALFORMED, ed->line, k, "the trace has no %s record #%u", ed->at.record,
 			    ed->at.nth);
@@ -159,7 +172,7 @@ static enum dc_err one_tedit(const struct tctx *x, struct lines *l, size_t k)
 		break;
 	default: { /* DC_TEDIT_MOVE */
 		char *s = lines_take(l, i);
-		size_t to = find(l, &ed->after);
+		size_t to = find(x->c->kind, l, &ed->after);
 		if (to == l->n) {
 			lines_insert(l, i, s); /* put back: the trace stays whole for the message */
 			return fail(x, DC_E_MALFORMED, ed->line, k, "the trace has no %s record #%u to move after",
@@ -187,7 +200,7 @@ static enum dc_err set_number(struct lines *l, size_t i, const char *key, uint64
 }
 
 /* seq 1, 2, ... over the callback records, and result.callbacks their count. */
-static enum dc_err renumber(struct lines *l)
+static enum dc_err renumber_writer(struct lines *l)
 {
 	uint64_t seq = 0;
 	enum dc_err err = DC_OK;
@@ -197,6 +210,24 @@ static enum dc_err renumber(struct lines *l)
 	for (size_t i = 0; err == DC_OK && i < l->n; i++)
 		if (strstr(l->v[i], "\"record\":\"result\""))
 			err = set_number(l, i, "\"callbacks\":", seq);
+	return err;
+}
+
+/* A DriverCallback trace numbers its steps (every record but header and
+ * result); result.steps counts them and result.calls the call records. */
+static enum dc_err renumber_dcb(struct lines *l)
+{
+	uint64_t seq = 0, calls = 0;
+	enum dc_err err = DC_OK;
+	for (size_t i = 0; err == DC_OK && i < l->n; i++) {
+		if (is_dcb_record(l->v[i], "header") || is_dcb_record(l->v[i], "result"))
+			continue;
+		calls += is_dcb_record(l->v[i], "call");
+		err = set_number(l, i, "\"seq\":", ++seq);
+	}
+	for (size_t i = 0; err == DC_OK && i < l->n; i++)
+		if (is_dcb_record(l->v[i], "result") && (err = set_number(l, i, "\"steps\":", seq)) == DC_OK)
+			err = set_number(l, i, "\"calls\":", calls);
 	return err;
 }
 
@@ -214,17 +245,22 @@ static enum dc_err join(const struct lines *l, struct dc_buf *out)
 	return err;
 }
 
-/* Apply the case's trace edits (then renumber when asked) to `text`. */
-static enum dc_err edit_trace(const struct dc_case *c, const char *text, size_t len, struct dc_buf *out,
-			      char *why, size_t why_len)
+enum dc_err dc_case_edit_trace(const struct dc_case *c, const char *text, size_t len, struct dc_buf *out,
+			       char *why, size_t why_len)
 {
 	struct tctx x = { c, why, why_len };
 	struct lines l = { 0 };
+	if (why_len)
+		why[0] = 0;
+	if (c->kind == DC_CASE_DUMP) {
+		snprintf(why, why_len, "%s: case '%s': not a trace case", c->source, c->id);
+		return DC_E_MISUSE;
+	}
 	enum dc_err err = split(text, len, &l);
 	for (size_t k = 0; err == DC_OK && k < c->ntedits; k++)
 		err = one_tedit(&x, &l, k);
 	if (err == DC_OK && c->renumber)
-		err = renumber(&l);
+		err = c->kind == DC_CASE_DCB ? renumber_dcb(&l) : renumber_writer(&l);
 	if (err == DC_OK)
 		err = join(&l, out);
 	if (err != DC_OK && why_len && !why[0])
@@ -305,7 +341,7 @@ enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_di
 		snprintf(why, why_len, "%s: case '%s': the traced run of %s: %s", c->source, c->id, c->base,
 			 dc_err_name(err));
 	if (err == DC_OK)
-		err = edit_trace(c, text, len, trace, why, why_len);
+		err = dc_case_edit_trace(c, text, len, trace, why, why_len);
 	free(text);
 	if (err == DC_OK)
 		err = dc_case_apply(c, dump, dump->len, why, why_len);

@@ -1,12 +1,13 @@
 """The conformance corpus: `dumpcheck corpus` over spec/cases, and every file
 held to its case by the reference validator, every trace case by the trace
-checker.
+checker, every DriverCallback (dcb) case by the dcb checker.
 
 The check is done twice on purpose: `dumpcheck corpus --verify` validates in
 process (it alone can apply a case's `limits`), and this test re-validates
 every dump case's file without limits through `dumpcheck validate --format
 json`, every trace case's trace and dump through `dumpcheck check-trace
---format json TRACE DUMP`, and judges fires / quiet / verdict / exact
+--format json TRACE DUMP`, every dcb case's trace through `dumpcheck
+dcb-check --format json TRACE`, and judges fires / quiet / verdict / exact
 itself, so that a bug in one path cannot hide a wrong case. Run with
 DUMPCHECK=build/<variant>/dumpcheck."""
 from __future__ import annotations
@@ -24,11 +25,9 @@ ENFORCED_PHASES = {"decode", "validate", "resolve", "limit", "protocol", "cross"
 
 
 def enforced(rid: str, phase: str) -> bool:
-    """As tools/specgen.py: writer.* rules need no case, protocol rules of other
-    trace schemas (dcb.*) have no case kind yet."""
-    if rid.startswith("writer.") or phase not in ENFORCED_PHASES:
-        return False
-    return phase != "protocol" or rid.startswith("cb.")
+    """As tools/specgen.py: writer.* rules need no case, every other rule does
+    (the dcb.* protocol rules in dcb cases)."""
+    return not rid.startswith("writer.") and phase in ENFORCED_PHASES
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -89,13 +88,25 @@ class CorpusTest(unittest.TestCase):
         self.assertEqual((m["schema"], m["version"]), ("dumpcheck-corpus", 1))
         dumps = [c for c in m["cases"] if c["kind"] == "dump"]
         traces = [c for c in m["cases"] if c["kind"] == "trace"]
-        self.assertTrue(dumps and traces)
+        dcbs = [c for c in m["cases"] if c["kind"] == "dcb"]
+        self.assertTrue(dumps and traces and dcbs)
+        self.assertEqual({c["kind"] for c in m["cases"]}, {"dump", "trace", "dcb"})
         self.assertEqual(m["skipped"], [])
         # trace cases live in trace/: OUT_DIR's own [yni]_*.dmp are the readers' cases only
         self.assertEqual(sorted(p.name for p in self.out.glob("*.dmp")), sorted(c["file"] for c in dumps))
         self.assertEqual(sorted("trace/" + p.name for p in (self.out / "trace").iterdir()),
                          sorted([c["file"] for c in traces] + [c["trace"] for c in traces]))
-        for c in m["cases"]:
+        # dcb cases are a trace alone, in dcb/
+        self.assertEqual(sorted("dcb/" + p.name for p in (self.out / "dcb").iterdir()),
+                         sorted(c["trace"] for c in dcbs))
+        for c in dcbs:
+            bare = c["id"][2:] if c["id"][1] == "_" else c["id"]
+            self.assertNotIn("file", c)
+            self.assertEqual(c["trace"], f"dcb/{c['verdict']}_{bare}.jsonl")
+            self.assertEqual((self.out / c["trace"]).stat().st_size, c["size"])
+            self.assertIsNone(c["source"]["scenario"])
+            self.assertTrue((ROOT / c["source"]["script"]).is_file())
+        for c in dumps + traces:
             bare = c["id"][2:] if c["id"][1] == "_" else c["id"]
             where = "trace/" if c["kind"] == "trace" else ""
             self.assertEqual(c["file"], f"{where}{c['verdict']}_{bare}.dmp")
@@ -144,8 +155,27 @@ class CorpusTest(unittest.TestCase):
         self.assertEqual(failures, [], "\n".join(failures))
         self.assertEqual({c["verdict"] for c in cases}, {"y", "n"})
 
+    def test_every_dcb_case_against_dcb_check(self) -> None:
+        """Every dcb case: `dumpcheck dcb-check --format json TRACE`, judged here."""
+        cases = [c for c in self.manifest["cases"] if c["kind"] == "dcb"]
+        failures = []
+        for c in cases:
+            out = run("dcb-check", "--format", "json", str(self.out / c["trace"]))
+            if out.returncode not in (0, 1):
+                failures.append(f"{c['trace']}: dcb-check exited {out.returncode}: {out.stderr.strip()}")
+                continue
+            files = json.loads(out.stdout)["files"]
+            self.assertEqual([Path(f["path"]).name for f in files], [Path(c["trace"]).name])
+            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
+            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
+            why = judge(c, files, self.rules)
+            if why:
+                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
+        self.assertEqual(failures, [], "\n".join(failures))
+        self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
+
     def test_rule_coverage(self) -> None:
-        """Every rule fires in a case and stays quiet in one (writer.* and dcb.* aside, as specgen)."""
+        """Every rule fires in a case and stays quiet in one (writer.* aside, as specgen)."""
         fires = {r for c in self.manifest["cases"] for r in c["fires"]}
         quiet = {r for c in self.manifest["cases"] for r in c["quiet"]}
         missing = [f"{rid} ({what})" for rid, r in self.rules.items() if enforced(rid, r["phase"])
@@ -156,6 +186,11 @@ class CorpusTest(unittest.TestCase):
             phases = {self.rules[r]["phase"] for r in c["fires"] + c["quiet"]}
             if c["kind"] == "dump":
                 self.assertFalse(phases & {"protocol"}, c["id"])
+            # the dcb checker judges dcb.* rules only, and only it does
+            dcb_rules = {r for r in c["fires"] + c["quiet"] if r.startswith("dcb.")}
+            self.assertEqual(bool(dcb_rules), c["kind"] == "dcb", c["id"])
+            if c["kind"] == "dcb":
+                self.assertEqual(dcb_rules, set(c["fires"] + c["quiet"]), c["id"])
 
     def test_deterministic(self) -> None:
         other = Path(self.tmp.name) / "again"
@@ -175,10 +210,15 @@ class CorpusTest(unittest.TestCase):
         (out / "trace").mkdir()
         (out / "trace/y_gone.jsonl").write_text("old")
         (out / "trace/y_gone.dmp").write_bytes(b"old")
+        (out / "dcb").mkdir()
+        (out / "dcb/n_gone.jsonl").write_text("old")
+        (out / "dcb/keep.jsonl").write_text("not ours")
         self.assertEqual(run("corpus", "--spec", str(ROOT / "spec"), str(out)).returncode, 0)
         self.assertFalse((out / "n_gone.dmp").exists())
         self.assertFalse((out / "trace/y_gone.jsonl").exists())
         self.assertFalse((out / "trace/y_gone.dmp").exists())
+        self.assertFalse((out / "dcb/n_gone.jsonl").exists())
+        self.assertTrue((out / "dcb/keep.jsonl").exists())
         self.assertTrue((out / "n_gone.jsonl").exists())
         self.assertTrue((out / "keep.txt").exists())
 
@@ -238,6 +278,30 @@ class CorpusTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 1, proc.stderr)
             self.assertIn("trace/y_x.jsonl", proc.stderr)
             self.assertIn("cb.io.start_preset fires", proc.stderr)
+            self.assertIn("verdict y does not hold", proc.stderr)
+
+    def test_dcb_case_errors(self) -> None:
+        """A dcb trace edit that does not fit the trace is named; a wrong dcb expectation fails --verify."""
+        head = ('[[case]]\nid = "{id}"\nkind = "dcb"\nverdict = "{v}"\ndescription = "x"\n'
+                'base = "window.toml"\nexact = true\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp) / "spec"
+            (spec / "cases").mkdir(parents=True)
+            (spec / "dcb-scripts").symlink_to(ROOT / "spec/dcb-scripts")
+            (spec / "cases/d.toml").write_text(
+                head.format(id="n_x", v="n") + 'fires = ["dcb.window.delivery"]\n'
+                'trace_edits = [{ record = "call", nth = 7, op = "drop" }]\n')
+            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn("d.toml: case 'n_x': line 9: trace_edits[0]: the trace has no call record #7", proc.stderr)
+            (spec / "cases/d.toml").write_text(
+                head.format(id="y_x", v="y") + 'quiet = ["dcb.success_returns_true"]\n'
+                "trace_edits = [{ record = \"call\", op = \"sub\", find = '\"returned\":true', "
+                "with = '\"returned\":false' }]\n")
+            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            self.assertIn("dcb/y_x.jsonl", proc.stderr)
+            self.assertIn("dcb.success_returns_true fires", proc.stderr)
             self.assertIn("verdict y does not hold", proc.stderr)
 
 

@@ -9,8 +9,8 @@
  * - the shipped scripts (spec/dcb-scripts) run on the model: no MUST or
  *   SHOULD finding, and together they exercise every dcb.* rule;
  * - script and trace loader errors.
- * These pairs stand in for conformance cases of the dcb rules (specgen
- * warns that spec/cases has none). Run from the repository root. */
+ * The same defects are data too: the dcb cases of spec/cases/dcb.toml
+ * (edits of the scripts' reference traces). Run from the repository root. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -24,8 +24,9 @@
 #define DC_CASE_MAX_MARKS 16
 
 enum dc_case_kind {
-	DC_CASE_DUMP, /* a dump file, materialised by `dumpcheck corpus` */
-	DC_CASE_TRACE /* a writer trace and its dump (protocol/cross rules) */
+	DC_CASE_DUMP,  /* a dump file, materialised by `dumpcheck corpus` */
+	DC_CASE_TRACE, /* a writer trace and its dump (protocol/cross rules) */
+	DC_CASE_DCB    /* a DriverCallback trace of a dcb script (dcb.* rules) */
 };
 
 /* Operations of the trace edit language (spec/cases/README.md). */
@@ -36,8 +37,10 @@ enum dc_case_tedit_op {
 	DC_TEDIT_MOVE  /* take the record out, put it right after record `after` */
 };
 
-/* A record of a trace: "header", "result" or a MINIDUMP_CALLBACK_TYPE name
- * ("IncludeThreadCallback"), and which occurrence of it (1-based). */
+/* A record of a trace, and which occurrence of it (1-based): in a writer
+ * trace "header", "result" or a MINIDUMP_CALLBACK_TYPE name
+ * ("IncludeThreadCallback"); in a DriverCallback trace "header", "call",
+ * "fill", "drain" or "result". */
 struct dc_case_tsel {
 	const char *record;
 	uint32_t nth;
@@ -86,13 +89,13 @@ struct dc_case_patch {
 struct dc_case {
 	const char *id;          /* as written; may start with its verdict ("n_...") */
 	const char *file_name;   /* "<verdict>_<id without prefix>.dmp" */
-	const char *trace_name;  /* trace cases: the same with ".jsonl" */
+	const char *trace_name;  /* trace and dcb cases: the same with ".jsonl" */
 	const char *description;
 	const char *source;      /* the case file's label (as passed to dc_cases_parse) */
 	unsigned line;
 	char verdict;            /* 'y', 'n' or 'i' */
 	enum dc_case_kind kind;
-	const char *base;        /* scenario file name in spec/scenarios */
+	const char *base;        /* scenario file name in spec/scenarios (dcb: script in spec/dcb-scripts) */
 	bool has_dump_type;
 	uint64_t dump_type;
 	bool has_user_streams;   /* replaces the scenario's user streams */
@@ -103,9 +106,9 @@ struct dc_case {
 	const uint16_t *fires, *quiet; /* enum dc_rule */
 	size_t nfires, nquiet;
 	bool exact;              /* no rule outside `fires` may fire */
-	const struct dc_case_tedit *tedits; /* trace cases: trace_edits, in order */
+	const struct dc_case_tedit *tedits; /* trace and dcb cases: trace_edits, in order */
 	size_t ntedits;
-	bool renumber;           /* trace cases: seq 1, 2, ... and result.callbacks after the edits */
+	bool renumber;           /* trace and dcb cases: seq 1, 2, ... and the result's counts after the edits */
 	const struct dc_case_edit *inserts, *writes;
 	size_t ninserts, nwrites;
 	const struct dc_case_patch *patches;
@@ -173,6 +176,23 @@ enum dc_err dc_case_build(const struct dc_case *c, const char *scenario_dir, str
  * trace_edits[k]: ..."), DC_E_LIMIT, DC_E_NOMEM. */
 enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_dir, struct dc_buf *dump,
 				struct dc_buf *trace, char *why, size_t why_len);
+
+/* Apply the trace edits of trace or dcb case `c` to the trace
+ * `text[0..len)`, in order, then renumber when the case asks; records are
+ * chosen by the names of the case's kind (struct dc_case_tsel). `out` gets
+ * the edited trace. DC_E_MALFORMED when an edit does not fit the trace
+ * ("SOURCE: case 'ID': line N: trace_edits[k]: ..."), DC_E_LIMIT,
+ * DC_E_NOMEM. */
+enum dc_err dc_case_edit_trace(const struct dc_case *c, const char *text, size_t len, struct dc_buf *out,
+			       char *why, size_t why_len);
+
+/* Build the trace of dcb case `c`: parse `script_dir`/c->base, run it on the
+ * reference DriverCallback model with its tracer (as `dumpcheck dcb-run`),
+ * apply the trace edits. DC_E_IO and the script parser's errors for the
+ * script; dc_case_edit_trace's errors. Judged by dc_dcb_check and
+ * dc_case_check. */
+enum dc_err dc_case_build_dcb(const struct dc_case *c, const char *script_dir, struct dc_buf *trace,
+			      char *why, size_t why_len);
 
 /* Whether the findings `d` of the case's file meet its expectations: every
  * `fires` rule fired, no `quiet` rule did, and the verdict holds: y no MUST
