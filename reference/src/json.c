@@ -822,3 +822,52 @@ bool dc_json_u64_or_hex(const struct dc_json_value *v, uint64_t *out)
 	*out = x;
 	return true;
 }
+
+static bool blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* One line: parsed under the line limit, then handed to fn. */
+static enum dc_err jsonl_line(const char *s, size_t n, size_t max_line, dc_jsonl_fn fn, void *ctx,
+			      unsigned line, char *msg, size_t msg_len)
+{
+	struct dc_json_limits jl = dc_json_limits_default();
+	struct dc_json_error je;
+	struct dc_json *doc;
+	if (n > max_line) {
+		snprintf(msg, msg_len, "a record longer than %zu bytes", max_line);
+		return DC_E_LIMIT;
+	}
+	jl.max_bytes = max_line;
+	enum dc_err r = dc_json_parse(s, n, &jl, &doc, &je);
+	if (r != DC_OK) {
+		const char *why = strchr(je.message, ' ') ? strchr(je.message, ' ') + 1 : je.message;
+		snprintf(msg, msg_len, "column %u: %s", je.column, why);
+		return r;
+	}
+	r = fn(ctx, line, dc_json_root(doc));
+	dc_json_free(doc);
+	return r;
+}
+
+enum dc_err dc_jsonl_each(const char *text, size_t len, size_t max_line, dc_jsonl_fn fn,
+			  void *ctx, unsigned *line, char *msg, size_t msg_len)
+{
+	enum dc_err r = DC_OK;
+	*line = 0;
+	if (msg_len)
+		msg[0] = '\0';
+	for (size_t pos = 0; pos < len && r == DC_OK;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		++*line;
+		if (!blank_line(text + pos, n))
+			r = jsonl_line(text + pos, n, max_line, fn, ctx, *line, msg, msg_len);
+		pos += n + 1;
+	}
+	return r;
+}

@@ -364,30 +364,19 @@ static enum dc_err record(struct ld *L, const struct dc_json_value *rec, struct 
 
 /* ---------------------------------------------------------------- lines */
 
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
-}
+/* dc_jsonl_each's callback: one record into the trace. */
+struct each {
+	struct ld *L;
+	struct dc_trace *t;
+	bool seen_header;
+	size_t max_records;
+};
 
-static enum dc_err line(struct ld *L, const char *s, size_t n, const struct dc_trace_limits *lim,
-			struct dc_trace *t, bool *seen_header)
+static enum dc_err on_record(void *ctx, unsigned line, const struct dc_json_value *root)
 {
-	struct dc_json_limits jl = dc_json_limits_default();
-	struct dc_json_error je;
-	struct dc_json *doc;
-	if (n > lim->max_line_bytes)
-		return fail(L, DC_E_LIMIT, "a record longer than %zu bytes", lim->max_line_bytes);
-	jl.max_bytes = lim->max_line_bytes;
-	enum dc_err r = dc_json_parse(s, n, &jl, &doc, &je);
-	if (r != DC_OK)
-		return fail(L, r, "column %u: %s", je.column,
-			    strchr(je.message, ' ') ? strchr(je.message, ' ') + 1 : je.message);
-	r = record(L, dc_json_root(doc), t, seen_header, lim->max_records);
-	dc_json_free(doc);
-	return r;
+	struct each *e = ctx;
+	e->L->line = line;
+	return record(e->L, root, e->t, &e->seen_header, e->max_records);
 }
 
 struct dc_trace_limits dc_trace_limits_default(void)
@@ -401,7 +390,6 @@ enum dc_err dc_trace_load(const char *text, size_t len, const struct dc_trace_li
 {
 	struct dc_trace_limits dl = dc_trace_limits_default();
 	struct ld L = { 0, why, why_len };
-	bool seen_header = false;
 	if (why && why_len)
 		why[0] = '\0';
 	if (!t)
@@ -414,17 +402,14 @@ enum dc_err dc_trace_load(const char *text, size_t len, const struct dc_trace_li
 	if (len > lim->max_bytes)
 		return fail(&L, DC_E_LIMIT, "trace longer than %llu bytes",
 			    (unsigned long long)lim->max_bytes);
-	enum dc_err r = DC_OK;
-	for (size_t pos = 0; pos < len && r == DC_OK;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		L.line++;
-		if (!blank(text + pos, n))
-			r = line(&L, text + pos, n, lim, t, &seen_header);
-		pos += n + 1;
-	}
+	struct each e = { &L, t, false, lim->max_records };
+	char msg[200];
+	enum dc_err r = dc_jsonl_each(text, len, lim->max_line_bytes, on_record, &e, &L.line, msg,
+				      sizeof(msg));
+	if (r != DC_OK && msg[0]) /* a line that did not parse (on_record says why itself) */
+		fail(&L, r, "%s", msg);
 	t->lines = L.line;
-	if (r == DC_OK && !seen_header) {
+	if (r == DC_OK && !e.seen_header) {
 		L.line = 1;
 		r = fail(&L, DC_E_MALFORMED, "no header record: not a " SCHEMA " trace");
 	}

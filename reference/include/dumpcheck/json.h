@@ -98,6 +98,19 @@ bool dc_json_int(const struct dc_json_value *v, int64_t *out);
 /* Store a non-negative integer (up to 2^64-1) in `*out`; false for anything else. */
 bool dc_json_u64(const struct dc_json_value *v, uint64_t *out);
 
+/* One record of a JSON Lines text: its 1-based line number and its root
+ * value (valid during the call only). */
+typedef enum dc_err (*dc_jsonl_fn)(void *ctx, unsigned line, const struct dc_json_value *root);
+
+/* Parse `text[0..len)` as JSON Lines: every line that is not blank (spaces,
+ * tabs, CR) is one JSON document of at most `max_line` bytes, handed to
+ * `fn` in order. Stops at the first error and returns it (fn's own, or
+ * DC_E_LIMIT / DC_E_MALFORMED / DC_E_NOMEM for a line that does not parse,
+ * with "column N: why" in `msg`); `*line` is the line it stopped at, or the
+ * number of lines when all went well. */
+enum dc_err dc_jsonl_each(const char *text, size_t len, size_t max_line, dc_jsonl_fn fn,
+			  void *ctx, unsigned *line, char *msg, size_t msg_len);
+
 /* A non-negative integer, or a string "0x" + 1 to 16 hex digits (how the
  * trace schemas write 64-bit values and HRESULTs), into `*out`. */
 bool dc_json_u64_or_hex(const struct dc_json_value *v, uint64_t *out);
