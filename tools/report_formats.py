@@ -78,7 +78,10 @@ def _impl_line(impl: dict) -> str:
                 f"{t['crash']} crash, {t['timeout']} timeout, {t['error']} error | "
                 f"{t['mismatches']} unexpected | {t['summary_diffs']} summary diffs | "
                 f"{rules} | {t['i_cases']} i_ cases")
-    return (f"{head} {t['runs']} scenarios: {t['returned-true']} TRUE, {t['returned-false']} FALSE, "
+    # a DriverCallback script has no BOOL result of its own: TRUE means it ran to the end
+    runs = (f"{t['runs']} scripts: {t['returned-true']} ran to the end" if impl.get("family") == "dcb"
+            else f"{t['runs']} scenarios: {t['returned-true']} TRUE, {t['returned-false']} FALSE")
+    return (f"{head} {runs}, "
             f"{t['crash']} crash, {t['timeout']} timeout, {t['error']} error | "
             f"{t['run_failures']} unexpected | findings MUST {t['must_findings']}, SHOULD "
             f"{t['should_findings']}, i_ {t['i_findings']} | {rules}")
