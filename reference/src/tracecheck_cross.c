@@ -310,35 +310,61 @@ static uint64_t entry_off(const struct cross *x, uint32_t type, long i, uint32_t
 	return i < 0 ? s->rva : (uint64_t)s->rva + 4 + (uint64_t)size * (uint64_t)i;
 }
 
-static void check_thread(struct cross *x, const struct dci_tc_ent *e)
+/* What check_presence needs to know of a thread or a module. */
+struct entity_kind {
+	const char *what, *list;  /* "thread", "ThreadList" */
+	const char *refused_in;   /* where a refused entry must not be */
+	enum dc_rule refused_rule;
+	uint32_t write_bit;       /* ThreadWriteThread / ModuleWriteModule */
+};
+
+static const struct entity_kind thread_kind = { "thread", "ThreadList", "the dump",
+						DC_RULE_CB_CROSS_REFUSED_THREAD_ABSENT,
+						DC_ThreadWriteThread };
+static const struct entity_kind module_kind = { "module", "ModuleList", "ModuleList",
+						DC_RULE_CB_CROSS_REFUSED_MODULE_ABSENT,
+						DC_ModuleWriteModule };
+
+/* The entry is in the dump exactly when its callbacks keep it (`at`: its
+ * list index or -1; `elsewhere`: it shows up in another stream). True when
+ * it is listed and kept, so that its write flags' effects are to be checked. */
+static bool check_presence(struct cross *x, const struct dci_tc_ent *e, const struct entity_kind *k,
+			   long at, bool elsewhere, uint64_t off, uint32_t eff)
 {
-	long at = thread_at(x, e->id);
-	uint64_t off = entry_off(x, 3, at, 48);
 	unsigned long long id = (unsigned long long)e->id;
-	uint32_t eff = dci_tc_effective(e, dci_tc_thread_defaults(x->c->t->dump_type));
 	if (e->inc && !e->inc->returned) {
-		if (at >= 0 || in_thread_info(x, e->id))
-			dci_tc_dump(x->c, DC_RULE_CB_CROSS_REFUSED_THREAD_ABSENT, off,
-				    "thread 0x%llx, refused on trace line %u, is in the dump", id,
-				    e->inc->line);
-		return;
+		if (at >= 0 || elsewhere)
+			dci_tc_dump(x->c, k->refused_rule, off,
+				    "%s 0x%llx, refused on trace line %u, is in %s", k->what, id,
+				    e->inc->line, k->refused_in);
+		return false;
 	}
 	if (!e->gather)
-		return;
+		return false;
 	if (!e->gather->returned) {
 		if (at >= 0)
 			dci_tc_dump(x->c, DC_RULE_CB_CROSS_DROPPED_ENTRY_ABSENT, off,
-				    "thread 0x%llx, refused on trace line %u, is in ThreadList", id,
-				    e->gather->line);
-		return;
+				    "%s 0x%llx, refused on trace line %u, is in %s", k->what, id,
+				    e->gather->line, k->list);
+		return false;
 	}
 	if (at < 0) {
-		if (eff & DC_ThreadWriteThread)
+		if (eff & k->write_bit)
 			dci_tc_dump(x->c, DC_RULE_CB_CROSS_INCLUDED_PRESENT, off,
-				    "thread 0x%llx (trace line %u) is not in ThreadList", id,
-				    e->gather->line);
-		return;
+				    "%s 0x%llx (trace line %u) is not in %s", k->what, id,
+				    e->gather->line, k->list);
+		return false;
 	}
+	return true;
+}
+
+static void check_thread(struct cross *x, const struct dci_tc_ent *e)
+{
+	long at = thread_at(x, e->id);
+	uint64_t off = entry_off(x, DC_STREAM_THREAD_LIST, at, DC_SIZE_MINIDUMP_THREAD);
+	uint32_t eff = dci_tc_effective(e, dci_tc_thread_defaults(x->c->t->dump_type));
+	if (!check_presence(x, e, &thread_kind, at, in_thread_info(x, e->id), off, eff))
+		return;
 	const struct dc_thread *th = &x->model.threads[at];
 	const char *why = !(eff & DC_ThreadWriteThread)	   ? "without ThreadWriteThread is listed"
 			  : !(eff & DC_ThreadWriteContext) && th->context.size ? "has a context"
@@ -346,39 +372,17 @@ static void check_thread(struct cross *x, const struct dci_tc_ent *e)
 									       : NULL;
 	if (why)
 		dci_tc_dump(x->c, DC_RULE_CB_CROSS_TRIMMED_FLAGS_EFFECT, off,
-			    "thread 0x%llx (flags 0x%x, trace line %u) %s", id, eff, e->gather->line,
-			    why);
+			    "thread 0x%llx (flags 0x%x, trace line %u) %s", (unsigned long long)e->id,
+			    eff, e->gather->line, why);
 }
 
 static void check_module(struct cross *x, const struct dci_tc_ent *e)
 {
 	long at = module_at(x, e->id);
-	uint64_t off = entry_off(x, 4, at, 108);
-	unsigned long long base = (unsigned long long)e->id;
+	uint64_t off = entry_off(x, DC_STREAM_MODULE_LIST, at, DC_SIZE_MINIDUMP_MODULE);
 	uint32_t eff = dci_tc_effective(e, dci_tc_module_defaults(x->c->t->dump_type));
-	if (e->inc && !e->inc->returned) {
-		if (at >= 0)
-			dci_tc_dump(x->c, DC_RULE_CB_CROSS_REFUSED_MODULE_ABSENT, off,
-				    "module 0x%llx, refused on trace line %u, is in ModuleList", base,
-				    e->inc->line);
+	if (!check_presence(x, e, &module_kind, at, false, off, eff))
 		return;
-	}
-	if (!e->gather)
-		return;
-	if (!e->gather->returned) {
-		if (at >= 0)
-			dci_tc_dump(x->c, DC_RULE_CB_CROSS_DROPPED_ENTRY_ABSENT, off,
-				    "module 0x%llx, refused on trace line %u, is in ModuleList", base,
-				    e->gather->line);
-		return;
-	}
-	if (at < 0) {
-		if (eff & DC_ModuleWriteModule)
-			dci_tc_dump(x->c, DC_RULE_CB_CROSS_INCLUDED_PRESENT, off,
-				    "module 0x%llx (trace line %u) is not in ModuleList", base,
-				    e->gather->line);
-		return;
-	}
 	const struct dc_module *m = &x->model.modules[at];
 	const char *why = !(eff & DC_ModuleWriteModule)		      ? "without ModuleWriteModule is listed"
 			  : !(eff & DC_ModuleWriteCvRecord) && m->cv.size	      ? "has a CodeView record"
@@ -386,8 +390,8 @@ static void check_module(struct cross *x, const struct dci_tc_ent *e)
 									      : NULL;
 	if (why)
 		dci_tc_dump(x->c, DC_RULE_CB_CROSS_TRIMMED_FLAGS_EFFECT, off,
-			    "module 0x%llx (flags 0x%x, trace line %u) %s", base, eff,
-			    e->gather->line, why);
+			    "module 0x%llx (flags 0x%x, trace line %u) %s", (unsigned long long)e->id,
+			    eff, e->gather->line, why);
 }
 
 /* exception.without_request: a run that passed no ExceptionParam wrote no
