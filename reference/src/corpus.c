@@ -70,13 +70,13 @@ static bool verdict_kind(struct dci_sc *c, const struct dc_toml_value *t, struct
 	if (strlen(verdict) != 1 || !strchr("yni", verdict[0]))
 		return dci_sc_fail(c, dc_toml_get(t, "verdict"), "verdict", "\"y\", \"n\" or \"i\", not \"%s\"", verdict);
 	k->verdict = verdict[0];
-	static const char *const kinds[] = { "dump", "trace", "dcb" }; /* enum dc_case_kind */
+	static const char *const kinds[] = { "dump", "trace", "dcb", "kdump", "filter" }; /* enum dc_case_kind */
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kind, kinds[i]) == 0) {
 			k->kind = (enum dc_case_kind)i;
 			return true;
 		}
-	return dci_sc_fail(c, dc_toml_get(t, "kind"), "kind", "\"dump\", \"trace\" or \"dcb\", not \"%s\"", kind);
+	return dci_sc_fail(c, dc_toml_get(t, "kind"), "kind", "\"dump\", \"trace\", \"dcb\", \"kdump\" or \"filter\", not \"%s\"", kind);
 }
 
 /* A scenario file name in spec/scenarios (dcb cases: a script file name in

@@ -26,7 +26,9 @@
 enum dc_case_kind {
 	DC_CASE_DUMP,  /* a dump file, materialised by `dumpcheck corpus` */
 	DC_CASE_TRACE, /* a writer trace and its dump (protocol/cross rules) */
-	DC_CASE_DCB    /* a DriverCallback trace of a dcb script (dcb.* rules) */
+	DC_CASE_DCB,   /* a DriverCallback trace of a dcb script (dcb.* rules) */
+	DC_CASE_KDUMP, /* a kernel dump file of a kernel-dump scenario (kdump.* rules) */
+	DC_CASE_FILTER /* a filter-stack trace and its partition image (filter.* rules) */
 };
 
 /* Operations of the trace edit language (spec/cases/README.md). */
