@@ -92,16 +92,57 @@ bool dci_check_header(struct dci_md *m)
 	return !m->stop;
 }
 
+static bool decode_entry(const struct dci_md *m, uint32_t index, struct dci_dir_ent *e)
+{
+	uint64_t at = (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
+	return dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_StreamType, &e->type) &&
+	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
+					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize, &e->size) &&
+	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
+					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_Rva, &e->rva);
+}
+
 bool dci_dir_entry(const struct dci_md *m, uint32_t index, uint32_t *type, uint32_t *size,
 		   uint32_t *rva)
 {
-	uint64_t at = (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
-	return index < m->nstreams &&
-	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_StreamType, type) &&
-	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
-					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_DataSize, size) &&
-	       dci_at_u32(&m->file, at + DC_OFF_MINIDUMP_DIRECTORY_Location +
-					    DC_OFF_MINIDUMP_LOCATION_DESCRIPTOR_Rva, rva);
+	struct dci_dir_ent e;
+	if (index >= m->nstreams)
+		return false;
+	if (m->dir)
+		e = m->dir[index];
+	else if (!decode_entry(m, index, &e))
+		return false;
+	*type = e.type;
+	*size = e.size;
+	*rva = e.rva;
+	return true;
+}
+
+/* Every pass reads the directory (checks, fact gathering, the walk, the
+ * stream lookups): decode it once. The copy is no larger than the entries
+ * it holds (12 bytes each), and when the budget has no room for it the
+ * passes decode from the file instead, so it never adds a finding. */
+static void decode_directory(struct dci_md *m)
+{
+	uint64_t bytes = (uint64_t)m->nstreams * sizeof(struct dci_dir_ent), total;
+	if (!m->nstreams || !dci_add(m->alloc, bytes, &total) || total > m->opts->limits.max_alloc)
+		return;
+	struct dci_dir_ent *dir = malloc((size_t)bytes);
+	if (!dir)
+		return;
+	for (uint32_t i = 0; i < m->nstreams; i++)
+		if (!decode_entry(m, i, &dir[i])) {
+			free(dir);
+			return;
+		}
+	m->dir = dir;
+	m->alloc = total;
+}
+
+void dci_release_directory(struct dci_md *m)
+{
+	dci_free(m, m->dir, (uint64_t)m->nstreams * sizeof(struct dci_dir_ent));
+	m->dir = NULL;
 }
 
 static uint64_t entry_offset(const struct dci_md *m, uint32_t index)
@@ -109,8 +150,7 @@ static uint64_t entry_offset(const struct dci_md *m, uint32_t index)
 	return (uint64_t)m->dir_rva + (uint64_t)index * DIR_ENTRY_SIZE;
 }
 
-/* A used directory entry, read back from the file by index: the sorts
- * below permute 4-byte indices, so the copy never outgrows the input. */
+/* A used directory entry, read back from the file by index. */
 struct dir_item {
 	uint32_t type;
 	uint32_t size;
@@ -166,56 +206,62 @@ static void check_type(struct dci_md *m, uint32_t i, uint32_t type, uint32_t siz
 			 i, rva, stream_align(sd));
 }
 
-static int by_type(const void *a, const void *b, void *ctx)
+/* Sort keys: a 32-bit field of an entry in the high half, the entry's index
+ * in the low half, so equal fields keep directory order. 8 bytes per used
+ * entry: the copy never outgrows the 12-byte entries it comes from, and the
+ * sort compares integers instead of decoding entries per comparison. */
+static int u64_order(const void *a, const void *b)
 {
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	struct dir_item x = item_at(ctx, i), y = item_at(ctx, j);
-	if (x.type != y.type)
-		return x.type < y.type ? -1 : 1;
-	return i < j ? -1 : i > j;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-static int by_rva(const void *a, const void *b, void *ctx)
+static uint32_t key_index(uint64_t key)
 {
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	struct dir_item x = item_at(ctx, i), y = item_at(ctx, j);
-	if (x.rva != y.rva)
-		return x.rva < y.rva ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return (uint32_t)key;
 }
 
-static void check_duplicates(struct dci_md *m, uint32_t *idx, size_t n)
+static void sort_by(const struct dci_md *m, uint64_t *keys, size_t n, bool by_rva)
 {
-	qsort_r(idx, n, sizeof(*idx), by_type, m);
+	for (size_t i = 0; i < n; i++) {
+		struct dir_item it = item_at(m, key_index(keys[i]));
+		keys[i] = (uint64_t)(by_rva ? it.rva : it.type) << 32 | key_index(keys[i]);
+	}
+	qsort(keys, n, sizeof(*keys), u64_order);
+}
+
+static void check_duplicates(struct dci_md *m, uint64_t *keys, size_t n)
+{
+	sort_by(m, keys, n, false);
 	for (size_t i = 1; i < n; i++) {
-		struct dir_item a = item_at(m, idx[i - 1]), b = item_at(m, idx[i]);
-		if (a.type != b.type)
+		uint32_t prev = key_index(keys[i - 1]), cur = key_index(keys[i]);
+		uint32_t type = (uint32_t)(keys[i] >> 32);
+		if (type != (uint32_t)(keys[i - 1] >> 32))
 			continue;
-		bool standard = b.type >= FIRST_STANDARD_STREAM && b.type <= LAST_STANDARD_STREAM;
+		bool standard = type >= FIRST_STANDARD_STREAM && type <= LAST_STANDARD_STREAM;
 		dci_diag(m, standard ? DC_RULE_DIRECTORY_DUPLICATE_STANDARD
 				     : DC_RULE_DIRECTORY_DUPLICATE_OTHER,
-			 entry_offset(m, idx[i]), "entry %u repeats stream type 0x%X of entry %u", idx[i],
-			 b.type, idx[i - 1]);
+			 entry_offset(m, cur), "entry %u repeats stream type 0x%X of entry %u", cur, type, prev);
 	}
 }
 
 /* Only streams wholly inside the file take part: the rest already fired. */
-static void check_overlaps(struct dci_md *m, uint32_t *idx, size_t n)
+static void check_overlaps(struct dci_md *m, uint64_t *keys, size_t n)
 {
-	qsort_r(idx, n, sizeof(*idx), by_rva, m);
+	sort_by(m, keys, n, true);
 	uint64_t end = 0;
 	size_t last = 0;
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		struct dir_item it = item_at(m, idx[i]);
+		struct dir_item it = item_at(m, key_index(keys[i]));
 		uint64_t this_end = (uint64_t)it.rva + it.size;
 		if (!it.size || this_end > m->file.len)
 			continue;
 		if (any && it.rva < end) {
-			struct dir_item prev = item_at(m, idx[last]);
-			dci_diag(m, DC_RULE_DIRECTORY_STREAMS_OVERLAP, entry_offset(m, idx[i]),
+			struct dir_item prev = item_at(m, key_index(keys[last]));
+			dci_diag(m, DC_RULE_DIRECTORY_STREAMS_OVERLAP, entry_offset(m, key_index(keys[i])),
 				 "stream 0x%X (entry %u) at 0x%X overlaps stream 0x%X (entry %u)", it.type,
-				 idx[i], it.rva, prev.type, idx[last]);
+				 key_index(keys[i]), it.rva, prev.type, key_index(keys[last]));
 		}
 		if (this_end > end) {
 			end = this_end;
@@ -230,8 +276,9 @@ void dci_check_directory(struct dci_md *m)
 {
 	if (!m->nstreams)
 		return;
-	uint64_t bytes = (uint64_t)m->nstreams * sizeof(uint32_t);
-	uint32_t *items = dci_alloc(m, bytes);
+	decode_directory(m);
+	uint64_t bytes = (uint64_t)m->nstreams * sizeof(uint64_t);
+	uint64_t *items = dci_alloc(m, bytes);
 	size_t n = 0, unused = 0;
 	for (uint32_t i = 0; i < m->nstreams && dci_step(m, 1); i++) {
 		uint32_t type, size, rva;

@@ -24,6 +24,13 @@ struct dci_overlap {
 	bool unsorted, overlaps;
 };
 
+/* A directory entry, decoded once for the passes that read the directory. */
+struct dci_dir_ent {
+	uint32_t type;
+	uint32_t size;
+	uint32_t rva;
+};
+
 struct dci_md {
 	struct dci_cur file;
 	const struct dc_validate_opts *opts;
@@ -36,6 +43,7 @@ struct dci_md {
 
 	/* header facts */
 	uint32_t nstreams; /* directory entries examined (after limits) */
+	struct dci_dir_ent *dir; /* the nstreams entries decoded, or NULL (budget) */
 	uint32_t dir_rva;
 	uint64_t flags;
 
@@ -90,6 +98,8 @@ int dci_string_status(const struct dci_md *m, uint64_t rva);
 /* check_dir.c */
 bool dci_check_header(struct dci_md *m);
 void dci_check_directory(struct dci_md *m);
+/* Free the decoded directory (dci_check_directory made it). */
+void dci_release_directory(struct dci_md *m);
 bool dci_dir_entry(const struct dci_md *m, uint32_t index, uint32_t *type, uint32_t *size,
 		   uint32_t *rva);
 

@@ -111,6 +111,7 @@ enum dc_err dc_minidump_validate(const uint8_t *data, uint64_t size,
 			dci_check_dump_end(&m);
 	}
 	dci_free(&m, m.thread_ids, (uint64_t)m.nthread_ids * sizeof(uint32_t));
+	dci_release_directory(&m);
 	note_unrecorded(&m);
 	return m.err;
 }

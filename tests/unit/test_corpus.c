@@ -329,7 +329,7 @@ static void parse_errors(void **state)
 		  "'IncludeThreadCallback': \"header\", \"call\", \"fill\", \"drain\" or \"result\"" },
 		{ "kind = \"trace\"\ntrace_edits = [{ record = \"call\", op = \"drop\" }]",
 		  "'call': \"header\", \"result\" or a MINIDUMP_CALLBACK_TYPE name" },
-		{ "kind = \"cb\"", "case[0].kind: \"dump\", \"trace\" or \"dcb\", not \"cb\"" },
+		{ "kind = \"cb\"", "case[0].kind: \"dump\", \"trace\", \"dcb\", \"kdump\" or \"filter\", not \"cb\"" },
 		{ "dump_type = \"NoSuchType\"", "unknown name 'NoSuchType'" },
 		{ "[[case]]\nid = \"n_x\"\nverdict = \"n\"\ndescription = \"d\"\nbase = \"p.toml\"\nfires = [\"header.version\"]",
 		  "'n_x' is taken by case 0" },
