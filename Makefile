@@ -327,15 +327,23 @@ conform: deps-check
 	  --out build/conform --report build/report
 
 bench: deps-check
-	$(MAKE) --no-print-directory VARIANT=release cli build/release/bench/bench_writer
+	$(MAKE) --no-print-directory VARIANT=release cli build/release/bench/bench_writer \
+	  build/release/bench/bench_filter
 	$(PYTHON) tools/bench.py --dumpcheck build/release/dumpcheck --out build/bench \
 	  --real-dumps $(REAL_DUMPS)
 	build/release/bench/bench_writer build/bench 1 | tee build/bench/writer.txt
+	build/release/bench/bench_filter build/bench 1 | tee build/bench/filter.txt
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory afl
 	$(PYTHON) tools/fuzzbench.py --fuzz-dir build/fuzz --afl-dir build/afl --out build/bench
 
 $(BUILD)/bench/bench_writer: $(BUILD)/obj/tests/bench/bench_writer.o $(BUILD)/libdumpcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
+
+# Filter-stack write throughput (pass-through and encrypting filters) next to
+# a plain render + copy of the same 1 GiB kernel dump.
+$(BUILD)/bench/bench_filter: $(BUILD)/obj/tests/bench/bench_filter.o $(BUILD)/libdumpcheck.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^
 

@@ -32,6 +32,15 @@ How it measures
   spawning and marks RSS as an upper bound. Max RSS over the RSS runs
   (3 for fast readers, else 1) is reported.
 
+Kernel dumps
+  (c) a 16 GiB SPARSE 64-bit bitmap kernel dump (DUMP_HEADER64, every page
+      of 0x1+0x9F and 0x100+0x3FFF00 present: a 512 KiB bitmap), written by
+      `PATH kdump-write --sparse` into DIR/kdump (header, summary and bitmap,
+      then the file is extended: the pages are holes), timed the same way
+      through `PATH validate`; targets < KDUMP_MS_TARGET ms and
+      < KDUMP_RSS_TARGET_MIB MiB (the validator never touches page data).
+      --no-kdump skips it.
+
 Results: a plain-text table on stdout (also DIR/bench.txt) and DIR/bench.json.
 Standard library only.
 """
@@ -63,6 +72,15 @@ SPEEDUP_TARGET = 10.0
 BIG_DUMP_MS_TARGET = 50.0
 RSS_TARGET_MIB = 16.0
 RSS_GROWTH_MIB = 4.0
+KDUMP_MS_TARGET = 100.0
+KDUMP_RSS_TARGET_MIB = 32.0
+KDUMP_SCENARIO = """description = "16 GiB 64-bit bitmap kernel dump, every page present (tools/bench.py)"
+[memory]
+arch = "x64"
+dump_type = "bitmap"
+runs = [ { first_pfn = 0x1, count = 0x9F }, { first_pfn = 0x100, count = 0x3FFF00 } ]
+"""
+KDUMP_NAME = "sparse-bitmap64-16GiB.dmp"
 
 # Scale dumps: (label, kind, mkscale args, file name). "role" drives the summary.
 SCALE_SPECS = [
@@ -563,6 +581,36 @@ def bench_file(runner, dumpcheck, peers, label, path, role, extra=None):
     return row
 
 
+def kdump_rows(runner, dumpcheck, out_dir):
+    """(c): the sparse 16 GiB bitmap kernel dump, validated; rows and summary entries."""
+    kdir = os.path.join(out_dir, "kdump")
+    os.makedirs(kdir, exist_ok=True)
+    scen, path = os.path.join(kdir, "sparse16g.toml"), os.path.join(kdir, KDUMP_NAME)
+    with open(scen, "w") as f:
+        f.write(KDUMP_SCENARIO)
+    t0 = time.perf_counter()
+    run = subprocess.run([dumpcheck, "kdump-write", "--sparse", scen, path], capture_output=True, text=True)
+    if run.returncode != 0:
+        log("kdump: kdump-write failed: %s" % run.stderr.strip())
+        return [], [{"target": "16 GiB sparse kernel dump", "status": "FAIL",
+                     "detail": "kdump-write --sparse failed: %s" % run.stderr.strip()}]
+    log("kdump: wrote %s (%s, %d KiB allocated) in %.0f ms" % (
+        path, fmt_size(os.path.getsize(path)), os.stat(path).st_blocks // 2, (time.perf_counter() - t0) * 1000))
+    row = bench_file(runner, dumpcheck, [], "kdump/" + KDUMP_NAME, path, "kdump", {"kind": "kdump-sparse16g"})
+    dc = row["results"]["dumpcheck"]
+    summary = []
+    if dc.get("skipped"):
+        return [row], [{"target": "16 GiB sparse kernel dump", "status": "FAIL", "detail": describe(dc)}]
+    problem = "" if dc["rc"] == 0 else "; dumpcheck exited %s" % dc["rc"]
+    summary.append({"target": "%s sparse kernel dump validated in under %g ms" % (fmt_size(row["size"]), KDUMP_MS_TARGET),
+                    "status": "PASS" if dc["best_ms"] < KDUMP_MS_TARGET and not problem else "FAIL",
+                    "detail": "%s ms%s" % (fmt_ms(dc["best_ms"]), problem), "ms": dc["best_ms"]})
+    summary.append({"target": "%s sparse kernel dump under %g MiB RSS" % (fmt_size(row["size"]), KDUMP_RSS_TARGET_MIB),
+                    "status": "PASS" if dc["rss_kib"] < KDUMP_RSS_TARGET_MIB * 1024 and not problem else "FAIL",
+                    "detail": "%s MiB%s" % (fmt_mib(dc["rss_kib"]), problem), "rss_kib": dc["rss_kib"]})
+    return [row], summary
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Benchmark dumpcheck against peer minidump readers.")
     ap.add_argument("--dumpcheck", required=True, help="dumpcheck binary (run as PATH validate FILE)")
@@ -572,6 +620,7 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=5, help="timing runs for readers faster than 1 s (default 5)")
     ap.add_argument("--quick", action="store_true", help="smaller scale dumps (for trying the script out)")
     ap.add_argument("--no-scale", action="store_true", help="skip the scale dumps")
+    ap.add_argument("--no-kdump", action="store_true", help="skip the sparse 16 GiB kernel dump")
     args = ap.parse_args(argv)
 
     dumpcheck = resolve_exe(args.dumpcheck)
@@ -605,8 +654,14 @@ def main(argv=None):
             rows.append(bench_file(runner, dumpcheck, peers, "scale/" + spec["name"], path,
                                    spec["role"], extra))
 
+    kdump_summary = []
+    if not args.no_kdump:
+        krows, kdump_summary = kdump_rows(runner, dumpcheck, args.out)
+        rows += krows
+
     table = render_table(rows, peers)
     summary = summarize(rows, runner) if not args.no_scale else []
+    summary += kdump_summary
     lines = [table, ""]
     lines.append("times: best wall-clock ms incl. process spawn (floor: /bin/true %s ms)" % fmt_ms(runner.spawn_floor_ms))
     lines.append("MiB: peak RSS, %s%s" % (

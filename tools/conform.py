@@ -10,9 +10,12 @@ Steps (progress on stdout):
                 when the command is missing
   3. readers    adapters/readers/*.toml over corpus + --real-dumps: accept /
                 reject / crash / timeout, expected vs observed, normalised
-                summaries diffed against the reference reader
+                summaries diffed against the reference reader; the corpus's
+                kernel dump cases only for readers with a [kdump] table
   4. writers    adapters/writers/*.toml via `dumpcheck conform --writer NAME`;
-                adapters/dcb/*.toml over spec/dcb-scripts (tools/dcb_conform.py)
+                adapters/dcb/*.toml over spec/dcb-scripts and
+                adapters/filter/*.toml over spec/filter-scenarios, each trace
+                judged by dcb-check / filter-check (tools/trace_conform.py)
   5. reports    --report: summary.txt, report.json (dumpcheck-conform v1),
                 junit.xml, report.tap, report.sarif, matrix.html
 Exit status: 0 when the reports were written, 3 when the reference reader or
@@ -32,16 +35,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import conform_eval  # noqa: E402
-import dcb_conform  # noqa: E402
 import matrix_html  # noqa: E402
 import normalize  # noqa: E402
 import readers  # noqa: E402
 import report_formats  # noqa: E402
+import trace_conform  # noqa: E402
 import writers  # noqa: E402
 
 SCHEMA = "dumpcheck-conform"
 VERSION = 1
 CORPUS_SCHEMA = "dumpcheck-corpus"
+READER_KINDS = {"dump": "corpus", "kdump": "kdump"}  # corpus case kind -> reader input
 
 
 def log(msg: str) -> None:
@@ -81,10 +85,12 @@ def load_corpus(folder: Path) -> tuple[list[dict], str]:
                    f"expected {CORPUS_SCHEMA} v1"
     files, traces, limited = [], 0, 0
     for c in doc.get("cases", []):
-        if c.get("kind", "dump") != "dump" or not c.get("file"):
+        kind = c.get("kind", "dump")
+        if kind not in READER_KINDS or not c.get("file"):
             traces += 1
             continue
-        rec = {"input": "corpus", "id": c["id"], "path": str(folder / c["file"]),
+        rec = {"input": READER_KINDS[kind], "kind": kind, "id": c["id"],
+               "path": str(folder / c["file"]),
                "expected": c.get("verdict"), "fires": list(c.get("fires", [])),
                "quiet": list(c.get("quiet", [])), "description": c.get("description", ""),
                "source": c.get("source", "")}
@@ -96,6 +102,8 @@ def load_corpus(folder: Path) -> tuple[list[dict], str]:
                        note=f"verdict {c.get('verdict')} under limits: not judged")
         files.append(rec)
     notes = [] if doc.get("cases") else ["the manifest has no cases"]
+    kdumps = sum(1 for f in files if f["kind"] == "kdump")
+    notes += [f"{kdumps} kernel dump case(s), for readers with [kdump]"] if kdumps else []
     notes += [f"{traces} trace case(s) not for readers"] if traces else []
     notes += [f"{limited} case(s) with validator limits: verdict not judged"] if limited else []
     return files, "; ".join(notes)
@@ -123,7 +131,7 @@ def load_real_dumps(folder: Path) -> tuple[list[dict], str]:
     for p in sorted(q for q in folder.rglob("*") if q.is_file() and q.name != "MANIFEST.tsv"):
         rel = p.relative_to(folder).as_posix()
         verdict, rules = expected.get(rel, (None, []))
-        files.append({"input": "real", "id": rel, "path": str(p), "expected": verdict,
+        files.append({"input": "real", "kind": "dump", "id": rel, "path": str(p), "expected": verdict,
                       "fires": rules, "quiet": [], "description": "", "source": str(folder)})
     return files, ""
 
@@ -131,6 +139,7 @@ def load_real_dumps(folder: Path) -> tuple[list[dict], str]:
 # ---------------------------------------------------------------- readers
 
 def _run_one(adapter: readers.Adapter, f: dict, values: dict) -> dict:
+    adapter = readers.for_kind(adapter, f.get("kind", "dump"))
     res = readers.run_reader(adapter, Path(f["path"]), values)
     rec = {**f, "outcome": res.outcome, "exit": res.exit, "seconds": round(res.seconds, 4),
            "detail": res.detail}
@@ -160,6 +169,14 @@ def run_reader_adapter(adapter: readers.Adapter, files: list[dict], values: dict
         impl.update(available=False, reason="missing: " + ", ".join(missing))
         log(f"reader {adapter.name}: n.a. ({impl['reason']})")
         return impl
+    kinds = {f.get("kind", "dump") for f in files}
+    impl["na_kinds"] = {k: f"the adapter has no [{k}] table" for k in sorted(kinds)
+                        if readers.for_kind(adapter, k) is None}
+    skipped = [f for f in files if f.get("kind", "dump") in impl["na_kinds"]]
+    files = [f for f in files if f.get("kind", "dump") not in impl["na_kinds"]]
+    if skipped:
+        log(f"reader {adapter.name}: n.a. for {len(skipped)} "
+            + ", ".join(sorted(impl["na_kinds"])) + " file(s) (no table for them)")
     log(f"reader {adapter.name}: {len(files)} files ...")
     start = last = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -256,13 +273,18 @@ def gather_inputs(args, out: Path) -> tuple[list[dict], dict]:
         log(f"materialising the conformance corpus: dumpcheck corpus {out / 'corpus'}")
         corpus_dir, msg = materialise_corpus(args.dumpcheck, out / "corpus")
     corpus, cmsg = load_corpus(corpus_dir) if corpus_dir else ([], msg)
-    log(f"corpus: {len(corpus)} cases" + (f" ({cmsg})" if cmsg else ""))
+    kdump = [f for f in corpus if f["kind"] == "kdump"]
+    corpus = [f for f in corpus if f["kind"] != "kdump"]
+    log(f"corpus: {len(corpus)} cases, {len(kdump)} kernel dump cases"
+        + (f" ({cmsg})" if cmsg else ""))
     real, rmsg = load_real_dumps(Path(args.real_dumps))
     log(f"real dumps: {len(real)} files" + (f" ({rmsg})" if rmsg else ""))
     inputs = {"corpus": {"dir": str(corpus_dir) if corpus_dir else None, "cases": len(corpus),
                          "note": cmsg},
+              "kdump": {"dir": str(corpus_dir / "kdump") if corpus_dir else None,
+                        "cases": len(kdump), "note": ""},
               "real_dumps": {"dir": args.real_dumps, "files": len(real), "note": rmsg}}
-    return corpus + real, inputs
+    return corpus + kdump + real, inputs
 
 
 def parse_args(argv=None):
@@ -277,8 +299,14 @@ def parse_args(argv=None):
     ap.add_argument("--writers", default=str(ROOT / "adapters/writers"))
     ap.add_argument("--dcb-adapters", default=str(ROOT / "adapters/dcb"),
                     help="DriverCallback adapters (run with the writers)")
+    ap.add_argument("--filter-adapters", default=str(ROOT / "adapters/filter"),
+                    help="filter-stack adapters (run with the writers)")
+    ap.add_argument("--filter-scenarios", default=str(ROOT / "spec/filter-scenarios"),
+                    help="the filter-stack scenarios")
     ap.add_argument("--no-writers", action="store_true",
-                    help="skip the writer and DriverCallback adapters")
+                    help="skip the writer adapters (`dumpcheck conform`)")
+    ap.add_argument("--no-traces", action="store_true",
+                    help="skip the DriverCallback and filter-stack adapters")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     return ap.parse_args(argv)
 
@@ -303,8 +331,12 @@ def main(argv=None) -> int:
     log("[4/5] writers")
     if not args.no_writers:
         impls += writers.run_all(args.dumpcheck, Path(args.writers), out / "writers", values, log)
-        impls += dcb_conform.run_all(args.dumpcheck, Path(args.dcb_adapters), ROOT / "spec/dcb-scripts",
-                                     out / "dcb", log)
+    if not args.no_traces:
+        fams = trace_conform.FAMILIES
+        impls += trace_conform.run_all(fams["dcb"], args.dumpcheck, out / "dcb", log,
+                                       Path(args.dcb_adapters))
+        impls += trace_conform.run_all(fams["filter"], args.dumpcheck, out / "filter", log,
+                                       Path(args.filter_adapters), Path(args.filter_scenarios))
     log("[5/5] reports")
     doc = build_report(rules, impls, inputs, started, args.dumpcheck)
     paths = write_reports(doc, report)

@@ -17,11 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DUMP_PHASES = ("decode", "validate", "resolve", "limit")
 NOT_MINIDUMP = ("kdump.", "filter.", "dcb.")
+# reader input kind -> (rule prefix, verdict pseudo row): rows shown n.a. for a
+# reader whose adapter cannot read that kind (no [kdump] table)
+KIND_ROWS = {"kdump": ("kdump.", "(kdump verdicts)")}
+READER_INPUT_ROWS = (("(corpus verdicts)", "corpus"), ("(real-dump verdicts)", "real"),
+                     ("(kdump verdicts)", "kdump"))
 PSEUDO_ROWS = {
     "(corpus verdicts)": "every corpus case: the reader's accept/reject against the case's verdict",
     "(real-dump verdicts)": "every real dump: accept/reject against tests/real-dumps/expected.tsv",
+    "(kdump verdicts)": "every kernel dump case: the reader's accept/reject against the case's "
+                        "verdict (readers with a [kdump] table)",
     "(summary vs reference)": "the reader's normalised summary against the reference's",
-    "(scenario outcomes)": "every writer scenario: the status against the expected one",
+    "(scenario outcomes)": "every writer scenario, DriverCallback script and filter-stack "
+                           "scenario: the status (and the rules its [expect] says fire) "
+                           "against the expected one",
 }
 MAX_EVIDENCE = 40
 
@@ -70,15 +79,20 @@ def reader_cells(impl: dict, rule_ids: list[str]) -> dict:
                 by_rule[r].append(_file_item(f, r))
     cells = {r: {"status": _status(items), "items": items[:MAX_EVIDENCE], "count": len(items)}
              for r, items in by_rule.items()}
-    for row, inp in (("(corpus verdicts)", "corpus"), ("(real-dump verdicts)", "real")):
+    for row, inp in READER_INPUT_ROWS:
         items = [_file_item(f, "") for f in impl["files"] if f["input"] == inp]
         cells[row] = {"status": _status(items), "items": items[:MAX_EVIDENCE], "count": len(items)}
     cells["(summary vs reference)"] = _summary_cell(impl)
+    for kind, why in (impl.get("na_kinds") or {}).items():
+        prefix, row = KIND_ROWS.get(kind, (None, None))
+        for r in cells:
+            if r == row or (prefix and r.startswith(prefix)):
+                cells[r] = {"status": "na", "items": [], "note": why}
     return cells
 
 
 def _reader_pseudo() -> list[str]:
-    return ["(corpus verdicts)", "(real-dump verdicts)", "(summary vs reference)"]
+    return [row for row, _ in READER_INPUT_ROWS] + ["(summary vs reference)"]
 
 
 def _summary_cell(impl: dict) -> dict:
@@ -103,11 +117,26 @@ def _writer_exercised(rule: dict, runs: list[dict]) -> bool:
     return False
 
 
+def expected_fires(run: dict) -> set[str]:
+    """The rules the run's scenario [expect] says must fire (negative controls)."""
+    return set((run.get("expect") or {}).get("fires") or [])
+
+
+def unexpected_must(run: dict, rules: dict | None = None) -> list[dict]:
+    """The run's MUST findings (not implementation-defined) its [expect] does not list."""
+    rules, want = rules or {}, expected_fires(run)
+    return [x for x in run.get("findings", []) if not x.get("impl")
+            and not rules.get(x.get("rule"), {}).get("impl")
+            and (x.get("level") or rules.get(x.get("rule"), {}).get("level")) == "MUST"
+            and x.get("rule") not in want]
+
+
 def _writer_item(run: dict, finding: dict) -> dict:
     return {"scenario": run.get("scenario"), "status": run.get("status"),
             "source": finding.get("source"), "offset": finding.get("offset"),
             "level": finding.get("level"), "detail": finding.get("detail", ""),
-            "artifact": run.get(finding.get("source") or "dump")}
+            "artifact": run.get(finding.get("source") or "dump"),
+            "expected": finding.get("rule") in expected_fires(run)}
 
 
 def writer_cells(impl: dict, rules: list[dict]) -> dict:
@@ -121,8 +150,12 @@ def writer_cells(impl: dict, rules: list[dict]) -> dict:
     for rule in rules:
         items = [_writer_item(run, f) for run in runs for f in run.get("findings", [])
                  if f.get("rule") == rule["id"]]
-        if items:
-            status = "impl" if rule["impl"] or rule["level"] == "MAY" else "fail"
+        if items and (rule["impl"] or rule["level"] == "MAY"):
+            status = "impl"
+        elif any(not i["expected"] for i in items):
+            status = "fail"
+        elif items:  # fired only where a negative-control scenario expects it
+            status = "pass"
         else:
             status = "pass" if _writer_exercised(rule, runs) else "none"
         cells[rule["id"]] = {"status": status, "items": items[:MAX_EVIDENCE], "count": len(items)}
@@ -153,11 +186,16 @@ def _last_error(run: dict) -> int | None:
 
 
 def run_ok(run: dict) -> bool:
-    """The run ended as its scenario's [expect] says (returned, last_error;
-    `roundtrip` is the reference writer's own test, not judged here)."""
+    """The run ended as its scenario's [expect] says (returned, last_error,
+    fires: every listed rule fired; `roundtrip` is the reference writer's own
+    test, not judged here). A trace-family run (one that lists the rules its
+    check judged, `checked`) is met only when no other MUST rule fired either."""
     if run.get("status") in ("crash", "timeout", "error"):
         return False
     exp = run.get("expect") or {}
+    fired = {x.get("rule") for x in run.get("findings", [])}
+    if not expected_fires(run) <= fired or ("checked" in run and unexpected_must(run)):
+        return False
     want_true = exp.get("returned", True)
     if want_true != (run.get("status") == "returned-true"):
         return False
@@ -204,6 +242,9 @@ def writer_totals(impl: dict, cells: dict, rules: dict) -> dict:
         t[s] = sum(1 for r in runs if r.get("status") == s)
     levels = [_finding_class(f, rules) for r in runs for f in r.get("findings", [])]
     t["must_findings"] = levels.count("MUST")
+    t["expected_must_findings"] = sum(1 for r in runs for f in r.get("findings", [])
+                                      if f.get("rule") in expected_fires(r)
+                                      and _finding_class(f, rules) == "MUST")
     t["should_findings"] = levels.count("SHOULD")
     t["i_findings"] = levels.count("impl")
     t.update(_rule_failures(cells, rules))

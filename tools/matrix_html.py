@@ -77,8 +77,9 @@ def _item_html(item: dict) -> str:
         off = item.get("offset")
         loc = f"{where} {off if item.get('source') == 'trace' else _fmt_offset(off)}" \
             if off is not None else item.get("source") or ""
-        return (f"<li class=bad>scenario <code>{escape(str(item['scenario']))}</code>"
-                f" ({escape(str(item.get('level') or ''))}, {escape(loc)}): "
+        cls, exp = ("ok", "; expected by [expect]") if item.get("expected") else ("bad", "")
+        return (f"<li class={cls}>scenario <code>{escape(str(item['scenario']))}</code>"
+                f" ({escape(str(item.get('level') or ''))}, {escape(loc)}{exp}): "
                 f"{escape(item.get('detail') or '')}</li>")
     if "scenario" in item:
         cls = "ok" if item["ok"] else "bad"

@@ -18,6 +18,10 @@ PATH (make seeds / make check-gen pass $(BUILD)/dumpcheck). The writer is
 deterministic (the scenario fixes every timestamp), so --check compares
 bytes.
 
+corpus/seeds/fuzz_kdump_read/: the kernel dumps of spec/kdump-scenarios
+(`dumpcheck kdump-write`), each below KDUMP_MAX (the harness's max_len); they
+need --dumpcheck too.
+
 Usage: tools/mkseeds.py [--check] [--dumpcheck PATH]
   --check   fail when the seeds drift (the stream seeds are only checked when
             --dumpcheck is given: without the CLI they cannot be rebuilt)"""
@@ -40,6 +44,9 @@ STREAM_OUT = ROOT / "corpus/seeds/fuzz_minidump_stream"
 MAX_DUMP = 8 << 20    # huge.toml's 256 MiB dump adds nothing a small one lacks
 MAX_BODY = (64 << 10) - 4  # type + body within max_len (harnesses/fuzz_minidump_stream.options)
 PER_TYPE = 4          # distinct bodies kept per stream type
+KDUMP_SCENARIOS = ROOT / "spec/kdump-scenarios"
+KDUMP_OUT = ROOT / "corpus/seeds/fuzz_kdump_read"
+KDUMP_MAX = 64 << 10  # harnesses/fuzz_kdump_read.options max_len
 
 
 def flatten(text: str) -> str:
@@ -86,6 +93,19 @@ def stream_seeds(dumpcheck: Path) -> dict[str, bytes]:
     return seeds
 
 
+def kdump_seeds(dumpcheck: Path) -> dict[str, bytes]:
+    """{scenario name: the kernel dump `dumpcheck kdump-write` renders} for the small scenarios."""
+    seeds: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="mkseeds-") as tmp:
+        for scen in sorted(KDUMP_SCENARIOS.glob("*.toml")):
+            dump = Path(tmp) / (scen.stem + ".dmp")
+            run = subprocess.run([str(dumpcheck), "kdump-write", str(scen), str(dump)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if run.returncode == 0 and dump.exists() and dump.stat().st_size <= KDUMP_MAX:
+                seeds[scen.stem] = dump.read_bytes()
+    return seeds
+
+
 def same(directory: Path, want: dict, pattern: str, read) -> bool:
     have = {p.name: read(p) for p in directory.glob(pattern)} if directory.is_dir() else {}
     return have == want
@@ -107,6 +127,7 @@ def main() -> int:
     args = ap.parse_args()
     want = {p.name: flatten(p.read_text()) for p in sorted(SCENARIOS.glob("*.toml"))}
     streams = stream_seeds(args.dumpcheck) if args.dumpcheck else None
+    kdumps = kdump_seeds(args.dumpcheck) if args.dumpcheck else None
     if args.dumpcheck and not streams:
         print(f"mkseeds: {args.dumpcheck} made no stream seeds", file=sys.stderr)
         return 2
@@ -116,6 +137,8 @@ def main() -> int:
             stale.append(str(OUT.relative_to(ROOT)))
         if streams is not None and not same(STREAM_OUT, streams, "*", Path.read_bytes):
             stale.append(str(STREAM_OUT.relative_to(ROOT)))
+        if kdumps is not None and not same(KDUMP_OUT, kdumps, "*", Path.read_bytes):
+            stale.append(str(KDUMP_OUT.relative_to(ROOT)))
         if streams is None:
             print("mkseeds: no --dumpcheck: corpus/seeds/fuzz_minidump_stream not checked", file=sys.stderr)
         for d in stale:
@@ -124,6 +147,8 @@ def main() -> int:
     write(OUT, want, "*.toml", binary=False)
     if streams is not None:
         write(STREAM_OUT, streams, "*", binary=True)
+    if kdumps is not None:
+        write(KDUMP_OUT, kdumps, "*", binary=True)
     return 0
 
 

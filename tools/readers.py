@@ -6,7 +6,10 @@ An adapter is data (README "Reader adapters"): `command` with `{dump}`,
 `crash_exit` lists, `timeout` (seconds), `requires` (executables or files;
 one missing makes the reader "n.a."), an optional `[summary]` (`command` +
 `normaliser`, a module in tools/ with `normalise(stdout) -> dict`) and an
-optional `[findings]` (`command` printing a `dumpcheck-validate` document).
+optional `[findings]` (`command` printing a `dumpcheck-validate` document)
+and an optional `[kdump]` (the reader reads kernel crash dumps: `command` /
+`findings` overriding the top-level ones for kdump files; without it the
+reader is "n.a." for them: not run, not counted, no summary).
 Outcomes: accept, reject, crash (killed by a signal, exit >= 128, or a
 `crash_exit` code), timeout, error (any other exit, or the command could not
 be started).
@@ -21,11 +24,12 @@ import signal
 import subprocess
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_CAP = 64 * 1024 * 1024
+KDUMP_KEYS = {"command", "findings"}
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Adapter:
     requires: list[str] = field(default_factory=list)
     summary: dict | None = None
     findings: dict | None = None
+    kdump: dict | None = None
     path: str = ""
 
 
@@ -65,8 +70,30 @@ def load_adapter(path: Path) -> Adapter:
         raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(extra))}")
     if not isinstance(d["command"], list) or not d["command"]:
         raise ValueError(f"{path}: command must be a non-empty array")
+    kd = d.get("kdump")
+    if kd is not None:
+        if not isinstance(kd, dict) or set(kd) - KDUMP_KEYS:
+            raise ValueError(f"{path}: [kdump] takes only {', '.join(sorted(KDUMP_KEYS))}")
+        if "command" in kd and (not isinstance(kd["command"], list) or not kd["command"]):
+            raise ValueError(f"{path}: kdump.command must be a non-empty array")
+        if "findings" in kd and not isinstance(kd["findings"], list):
+            raise ValueError(f"{path}: kdump.findings must be an array (a command)")
     return Adapter(path=str(path), description=d.get("description", ""),
                    **{k: v for k, v in d.items() if k != "description"})
+
+
+def for_kind(adapter: Adapter, kind: str) -> Adapter | None:
+    """The adapter to run on a file of KIND ("dump" or "kdump"); None: n.a. for it.
+    A kdump run takes [kdump]'s command / findings (defaults: the top-level
+    command, no findings) and has no summary."""
+    if kind != "kdump":
+        return adapter
+    if adapter.kdump is None:
+        return None
+    kd = adapter.kdump
+    found = {"command": kd["findings"]} if kd.get("findings") else None
+    return replace(adapter, command=kd.get("command", adapter.command), findings=found,
+                   summary=None, kdump=None)
 
 
 def load_adapters(folder: Path) -> list[Adapter]:

@@ -37,19 +37,24 @@ def _reader_cases(impl: dict):
 def _writer_cases(impl: dict, rules: dict):
     for run in impl["runs"]:
         name = str(run.get("scenario"))
-        must = [x for x in run.get("findings", []) if not x.get("impl")
-                and (x.get("level") or rules.get(x.get("rule"), {}).get("level")) == "MUST"]
+        must = conform_eval.unexpected_must(run, rules)
         if run.get("status") == "n.a.":
             yield name, "skip", "n.a.", run
         elif run.get("status") in ("crash", "timeout", "error"):
             yield name, "error", f"status {run.get('status')}", run
         elif not conform_eval.run_ok(run) or must:
-            why = [] if conform_eval.run_ok(run) else \
-                [f"status {run.get('status')}, expected {run.get('expect')}"]
+            why = [] if conform_eval.run_ok(run) else [_expect_miss(run)]
             why += [f"{x['rule']} at {x.get('offset')}: {x.get('detail', '')}" for x in must]
             yield name, "fail", "; ".join(why), run
         else:
             yield name, "pass", f"status {run.get('status')}", run
+
+
+def _expect_miss(run: dict) -> str:
+    fired = {x.get("rule") for x in run.get("findings", [])}
+    silent = sorted(conform_eval.expected_fires(run) - fired)
+    return f"status {run.get('status')}, expected {run.get('expect')}" + \
+        (f" (did not fire: {', '.join(silent)})" if silent else "")
 
 
 def test_cases(doc: dict):
@@ -78,19 +83,48 @@ def _impl_line(impl: dict) -> str:
                 f"{t['crash']} crash, {t['timeout']} timeout, {t['error']} error | "
                 f"{t['mismatches']} unexpected | {t['summary_diffs']} summary diffs | "
                 f"{rules} | {t['i_cases']} i_ cases")
-    # a DriverCallback script has no BOOL result of its own: TRUE means it ran to the end
-    runs = (f"{t['runs']} scripts: {t['returned-true']} ran to the end" if impl.get("family") == "dcb"
-            else f"{t['runs']} scenarios: {t['returned-true']} TRUE, {t['returned-false']} FALSE")
+    # a script / filter-stack scenario has no BOOL result of its own: TRUE means it ran to the end
+    runs = (f"{t['runs']} {impl.get('unit', 'runs')}: {t['returned-true']} ran to the end"
+            if impl.get("family") else
+            f"{t['runs']} scenarios: {t['returned-true']} TRUE, {t['returned-false']} FALSE")
     return (f"{head} {runs}, "
             f"{t['crash']} crash, {t['timeout']} timeout, {t['error']} error | "
-            f"{t['run_failures']} unexpected | findings MUST {t['must_findings']}, SHOULD "
+            f"{t['run_failures']} unexpected | findings MUST {t['must_findings']}"
+            + (f" ({t['expected_must_findings']} expected by [expect])"
+               if t.get("expected_must_findings") else "") + ", SHOULD "
             f"{t['should_findings']}, i_ {t['i_findings']} | {rules}")
+
+
+def _scope_lines(impl: dict) -> list[str]:
+    """What a column covers beyond the minidump files: the kinds a reader is
+    n.a. for, the kernel dump cases it judged, a trace family's negative controls."""
+    if not impl["available"]:
+        return []
+    if impl["kind"] == "reader":
+        kd = [f for f in impl["files"] if f.get("kind") == "kdump"]
+        out = [f"    n.a. for {k} files: {why}" for k, why in (impl.get("na_kinds") or {}).items()]
+        if kd:
+            c = impl["cells"].get("(kdump verdicts)", {})
+            out.append(f"    kdump: {len(kd)} kernel dump cases: "
+                       f"{sum(1 for f in kd if f['outcome'] == 'accept')} accept, "
+                       f"{sum(1 for f in kd if f['outcome'] == 'reject')} reject, "
+                       f"{sum(1 for f in kd if not f['ok'])} unexpected "
+                       f"(kdump verdicts {c.get('status', 'none')})")
+        return out
+    controls = [r for r in impl["runs"] if conform_eval.expected_fires(r)]
+    if not controls:
+        return []
+    met = [r for r in controls if conform_eval.run_ok(r)]
+    return [f"    negative controls ([expect] fires): {len(met)}/{len(controls)} met: "
+            + ", ".join(f"{r['scenario']}{'' if r in met else ' (NOT met)'}" for r in controls)]
 
 
 def text(doc: dict, max_failures: int = 8) -> str:
     inp = doc["inputs"]
+    kdump = inp.get("kdump", {}).get("cases", 0)
     lines = [f"dumpcheck conform: {inp['corpus']['cases']} corpus cases, "
-             f"{inp['real_dumps']['files']} real dumps, {len(doc['rules'])} rules, "
+             + (f"{kdump} kernel dump cases, " if kdump else "")
+             + f"{inp['real_dumps']['files']} real dumps, {len(doc['rules'])} rules, "
              f"{doc['seconds']:.1f} s"]
     for key in ("corpus", "real_dumps"):
         if inp[key].get("note"):
@@ -98,6 +132,7 @@ def text(doc: dict, max_failures: int = 8) -> str:
     lines.append("")
     for impl in doc["implementations"]:
         lines.append(_impl_line(impl))
+        lines += _scope_lines(impl)
         bad = [c for c in test_cases({**doc, "implementations": [impl]})
                if c[3] in ("fail", "error")]
         for _, _, name, status, msg in bad[:max_failures]:
@@ -224,13 +259,15 @@ def _writer_results(impl: dict, rules: dict) -> list[dict]:
         scen = str(run.get("scenario"))
         for x in run.get("findings", []):
             rule = rules.get(x.get("rule"), {})
-            level = "note" if x.get("impl") or rule.get("impl") else \
+            expected = x.get("rule") in conform_eval.expected_fires(run)
+            level = "note" if x.get("impl") or rule.get("impl") or expected else \
                 SARIF_LEVEL.get(x.get("level") or rule.get("level"), "note")
             trace = x.get("source") == "trace"
             art = run.get("trace" if trace else "dump") or f"{impl['name']}/{scen}" + \
                 (".trace.jsonl" if trace else ".dmp")
             out.append(_result(x.get("rule", "?"), level,
-                               f"{impl['name']} {scen}: {x.get('detail', '')}",
+                               f"{impl['name']} {scen}: {'(expected) ' if expected else ''}"
+                               f"{x.get('detail', '')}",
                                _location(art, x.get("offset"), line=trace)))
         if run.get("status") != "n.a." and not conform_eval.run_ok(run):
             meta = "conform.crash" if run.get("status") in ("crash", "timeout", "error") \

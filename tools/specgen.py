@@ -38,9 +38,17 @@ ABI_ARCH_MACRO = {"x64": "X64", "x86": "X86", "arm64": "ARM64"}
 ABI_ARCH_LABEL = {"x64": "x64", "x86": "x86", "arm64": "ARM64"}
 ABI_POINTER = {"x64": 8, "x86": 4, "arm64": 8}
 ABI_PACK = 4
-ABI_SCALARS = {"ULONG": 4, "ULONG32": 4, "DWORD": 4, "BOOL": 4, "HRESULT": 4, "ULONG64": 8}
+ABI_SCALARS = {"ULONG": 4, "ULONG32": 4, "DWORD": 4, "BOOL": 4, "HRESULT": 4, "ULONG64": 8,
+               # ntdddump.h / wdm.h (spec/filter/ntdddump.toml): LARGE_INTEGER is LONGLONG,
+               # the enums are 4 bytes
+               "USHORT": 2, "CSHORT": 2, "LONG": 4, "NTSTATUS": 4, "LONGLONG": 8,
+               "FILTER_DUMP_TYPE": 4, "MEDIA_TYPE": 4, "PARTITION_STYLE": 4}
 ABI_POINTERS = {"HANDLE", "PVOID", "PWCHAR", "PEXCEPTION_POINTERS", "PMINIDUMP_USER_STREAM",
-                "MINIDUMP_CALLBACK_ROUTINE"}
+                "MINIDUMP_CALLBACK_ROUTINE",
+                "PDEVICE_OBJECT", "PMDL", "PEPROCESS", "PDUMP_START", "PDUMP_WRITE", "PDUMP_FINISH",
+                "PDUMP_UNLOAD", "PDUMP_READ", "PDUMP_PRE_READ_WRITE"}
+# (width, alignment) of fixed-shape types whose alignment is not their width.
+ABI_FIXED = {"GUID": (16, 4)}
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
@@ -68,7 +76,7 @@ def load(spec_dir: Path = SPEC) -> Spec:
             "context": spec.contexts, "abi": spec.abis, "rule": spec.rules,
             "case": spec.cases}
     for path in sorted(spec_dir.rglob("*.toml")):
-        if path.parent.name in ("scenarios", "dcb-scripts"):
+        if path.parent.name in ("scenarios", "dcb-scripts", "kdump-scenarios", "filter-scenarios"):
             continue  # inputs of the writer / DriverCallback runs, not declarations
         with path.open("rb") as fh:
             try:
@@ -197,9 +205,11 @@ CASE_ID = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,99}$")
 # (spec/cases/README.md): dump cases for these phases, trace cases
 # (kind = "trace", MiniDumpWriteDump traces of spec/trace.md) for the cross
 # rules and the protocol rules of that trace (cb.*), dcb cases (kind = "dcb",
-# DriverCallback traces of spec/dcb-trace.md) for the dcb.* protocol rules.
+# DriverCallback traces of spec/dcb-trace.md) for the dcb.* protocol rules,
+# filter cases (kind = "filter", filter-stack traces of spec/filter-trace.md
+# and their partition image) for the filter.* rules.
 CASE_ENFORCED_PHASES = ("decode", "validate", "resolve", "limit", "protocol", "cross")
-CASE_KINDS = ("dump", "trace", "dcb")
+CASE_KINDS = ("dump", "trace", "dcb", "kdump", "filter")
 # Rules no case is asked for: the writer.* rules declare the reference
 # writer's own implementation-defined choices (checked by
 # tests/unit/test_writer*.c); the trace checker does not judge other
@@ -279,7 +289,7 @@ def case_warnings(spec: Spec) -> list:
 # ---------------------------------------------------------------- in-memory ABI
 
 ABI_KEYS = {"name", "size_x64", "size_x86", "size_arm64", "tag", "tag_x86", "tag_arm64", "doc",
-            "fields", "union", "_file"}
+            "fields", "union", "pack", "_file"}
 ABI_FIELD_KEYS = {"name", "x64", "x86", "arm64", "type", "doc", "union", "group"}
 
 
@@ -331,12 +341,16 @@ def abi_context(spec: Spec, arch: str) -> dict:
     raise SpecError(f"no [[context]] with abi = \"{arch}\" for the CONTEXT field type")
 
 
-def abi_type(spec: Spec, t: str, arch: str, abis: dict, structs: dict) -> tuple[int, int]:
-    """(width, alignment) of an [[abi]] field type on `arch`, under 4-byte packing."""
+def abi_type(spec: Spec, t: str, arch: str, abis: dict, structs: dict,
+             pack: int = ABI_PACK) -> tuple[int, int]:
+    """(width, alignment) of an [[abi]] field type on `arch`, under `pack`-byte packing
+    (4 for the minidump structs; an [[abi]] with `pack = 8` has the compiler's default)."""
     if t in ABI_SCALARS:
-        return ABI_SCALARS[t], min(ABI_SCALARS[t], ABI_PACK)
+        return ABI_SCALARS[t], min(ABI_SCALARS[t], pack)
     if t in ABI_POINTERS:
-        return ABI_POINTER[arch], min(ABI_POINTER[arch], ABI_PACK)
+        return ABI_POINTER[arch], min(ABI_POINTER[arch], pack)
+    if t in ABI_FIXED:
+        return ABI_FIXED[t][0], min(ABI_FIXED[t][1], pack)
     if t == "CONTEXT":
         c = abi_context(spec, arch)
         # a declared (declspec) alignment is not reduced by #pragma pack in MSVC
@@ -345,9 +359,9 @@ def abi_type(spec: Spec, t: str, arch: str, abis: dict, structs: dict) -> tuple[
         if arch not in abi_targets(abis[t]):
             raise SpecError(f"[[abi]] {t} is embedded on {arch} but has no {arch} layout")
         lay = abi_layout(spec, abis[t], arch, abis, structs)
-        return lay.size, lay.align
+        return lay.size, lay.align  # a CONTEXT's declared alignment passes on uncapped
     if t in structs:
-        return structs[t]["size"], min(natural_align(structs[t], structs), ABI_PACK)
+        return structs[t]["size"], min(natural_align(structs[t], structs), pack)
     raise SpecError(f"[[abi]] field type '{t}' is unknown")
 
 
@@ -364,11 +378,12 @@ def abi_layout(spec: Spec, a: dict, arch: str, abis: dict, structs: dict) -> Abi
         return spec.abi_layouts[key]
     spec.abi_layouts[key] = None  # in progress
     fields = [f for f in a["fields"] if abi_off(f, a, arch) is not None]
+    pack = a.get("pack", ABI_PACK)
     offs, align, end = {}, 1, 0
     if a.get("union"):
         group_end = {}
         for f in fields:
-            w, al = abi_type(spec, f["type"], arch, abis, structs)
+            w, al = abi_type(spec, f["type"], arch, abis, structs, pack)
             off = round_up(group_end.get(f.get("group"), 0), al) if f.get("group") else 0
             offs[f["name"]] = off
             if f.get("group"):
@@ -381,7 +396,7 @@ def abi_layout(spec: Spec, a: dict, arch: str, abis: dict, structs: dict) -> Abi
             if fields[i].get("union"):  # consecutive union members share one offset
                 while i + len(run) < len(fields) and fields[i + len(run)].get("union"):
                     run.append(fields[i + len(run)])
-            types = [abi_type(spec, f["type"], arch, abis, structs) for f in run]
+            types = [abi_type(spec, f["type"], arch, abis, structs, pack) for f in run]
             al = max(t[1] for t in types)
             off = round_up(end, al)
             for f in run:
@@ -397,6 +412,8 @@ def check_abi_keys(a: dict) -> None:
     need(a, "name", "size_x64", "tag", "doc", "fields")
     if set(a) - ABI_KEYS:
         raise SpecError(f"abi {a['name']}: unknown keys {sorted(set(a) - ABI_KEYS)}")
+    if a.get("pack", ABI_PACK) not in (1, 2, 4, 8, 16):
+        raise SpecError(f"abi {a['name']}: pack must be 1, 2, 4, 8 or 16")
     for arch in ABI_ARCHES:
         if abi_tag(a, arch) not in TAGS:
             raise SpecError(f"abi {a['name']}: bad tag for {arch}")
@@ -576,7 +593,8 @@ ABI_TARGET_TESTS = [
 
 def gen_abi_header(spec: Spec) -> list:
     """Per-target ABI macros, then the selectors for the target being compiled."""
-    out = ["/* In-memory ABI of MiniDumpWriteDump and its callbacks (spec/minidump/callbacks.toml):",
+    out = ["/* In-memory ABI of MiniDumpWriteDump and its callbacks (spec/minidump/callbacks.toml)",
+           " * and of the crash-dump filter interface (spec/filter/ntdddump.toml):",
            " * DC_ABI_SIZE_<S>_<T>, DC_ABI_ALIGN_<S>_<T>, DC_ABI_OFF_<S>_<F>_<T> for the Windows",
            " * target T = X64, X86, ARM64. _X86 only where x86 is known; _ARM64 only where ARM64",
            " * differs from x64 (the structs embedding a CONTEXT), elsewhere ARM64 uses _X64. */"]
@@ -954,6 +972,24 @@ def gen_dcb_dict(spec: Spec) -> str:
     return dict_text("DriverCallback (spec/dcb, spec/dcb-scripts)", entries)
 
 
+def gen_kdump_dict(spec: Spec) -> str:
+    """Kernel dumps (fuzz_kdump_read): the constants, DumpType values and struct sizes of spec/kdump/,
+    the field offsets a mutation aims at, and the 'PAGE' fill."""
+    mine = lambda it: it["_file"].startswith("spec/kdump/")
+    entries = [(c["name"], c["value"].to_bytes(4 if c["value"] <= 0xFFFFFFFF else 8, "little"))
+               for c in spec.constants if mine(c)]
+    entries += [(c["name"] + "_u64", c["value"].to_bytes(8, "little")) for c in spec.constants
+                if mine(c) and c["name"].startswith("KDUMP_HEADER_SIZE")]
+    for e in filter(mine, spec.enums):
+        entries += [(v["name"], v["value"].to_bytes(4, "little")) for v in e["values"]]
+    for s in filter(mine, spec.structs):
+        entries.append((f"size_{s['name']}", s["size"].to_bytes(4, "little")))
+        entries.append((f"size64_{s['name']}", s["size"].to_bytes(8, "little")))
+    entries += [("page_fill", b"PAGEPAGE"), ("page_size_u64", (4096).to_bytes(8, "little")),
+                ("pfn_limit", (1 << 52).to_bytes(8, "little")), ("all_ones", b"\xff" * 8)]
+    return dict_text("kernel crash dumps (spec/kdump)", entries)
+
+
 # ---------------------------------------------------------------- SPEC.md
 
 def md_escape(s: str) -> str:
@@ -1058,6 +1094,7 @@ def outputs(spec: Spec) -> dict:
         ROOT / "harnesses/scenario.dict": gen_scenario_dict(spec),
         ROOT / "harnesses/trace.dict": gen_trace_dict(spec),
         ROOT / "harnesses/dcb.dict": gen_dcb_dict(spec),
+        ROOT / "harnesses/kdump.dict": gen_kdump_dict(spec),
         ROOT / "spec/SPEC.md": gen_markdown(spec),
     }
 

@@ -90,31 +90,112 @@ bool cli_fails(const struct dc_diags *d)
 	return dc_diags_count_level(d, DC_LEVEL_MUST) + dc_diags_count_level(d, DC_LEVEL_SHOULD) > 0;
 }
 
-int cmd_check_trace(int argc, char **argv)
+/* The options and operands of a check command: --format F, -o FILE,
+ * --exercised FILE (when `exercised`), one to `maxfiles` operands. */
+struct check_args {
+	const char *files[2];
+	int nfiles;
+	const char *outpath, *expath; /* NULL: standard output / not asked for */
+	int fmt;
+};
+
+/* Parse argv[1..argc) into `a`: -1 to go on, or the exit status to return
+ * (--help: usage printed; a usage error: explained on stderr). */
+static int check_args(int argc, char **argv, const char *usage, int maxfiles, bool exercised,
+		      struct check_args *a)
 {
-	const char *files[2] = { NULL, NULL }, *outpath = NULL;
-	int fmt = DC_REPORT_TEXT, nfiles = 0;
+	memset(a, 0, sizeof(*a));
+	a->fmt = DC_REPORT_TEXT;
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
-			fputs(usage_check_trace, stdout);
+			fputs(usage, stdout);
 			return EXIT_CONFORMANT;
-		} else if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) {
+		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-o") ||
+			   (exercised && !strcmp(argv[i], "--exercised"))) {
 			if (i + 1 >= argc)
-				return usage_error(usage_check_trace, "%s needs a value", argv[i]);
+				return usage_error(usage, "%s needs a value", argv[i]);
 			if (argv[i][1] == 'o')
-				outpath = argv[++i];
-			else if ((fmt = dc_report_format_parse(argv[++i])) < 0)
-				return usage_error(usage_check_trace, "unknown format '%s'", argv[i]);
+				a->outpath = argv[++i];
+			else if (argv[i][2] == 'e')
+				a->expath = argv[++i];
+			else if ((a->fmt = dc_report_format_parse(argv[++i])) < 0)
+				return usage_error(usage, "unknown format '%s'", argv[i]);
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_check_trace, "unknown option '%s'", argv[i]);
-		} else if (nfiles == 2) {
-			return usage_error(usage_check_trace, "unexpected argument '%s'", argv[i]);
+			return usage_error(usage, "unknown option '%s'", argv[i]);
+		} else if (a->nfiles == maxfiles) {
+			return usage_error(usage, "unexpected argument '%s'", argv[i]);
 		} else {
-			files[nfiles++] = argv[i];
+			a->files[a->nfiles++] = argv[i];
 		}
 	}
-	if (!nfiles)
-		return usage_error(usage_check_trace, "%s", "no TRACE given");
+	return a->nfiles ? -1 : usage_error(usage, "%s", "no TRACE given");
+}
+
+/* Write the report of res[0..n) in format `fmt` to `outpath` (NULL: standard
+ * output); 0, or -1 with a message on stderr. */
+static int report(const char *outpath, int fmt, const struct dc_file_result *res, size_t n)
+{
+	int rc = 0;
+	FILE *out = outpath ? fopen(outpath, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", outpath, strerror(errno));
+		return -1;
+	}
+	if (dc_report_write(out, (enum dc_report_format)fmt, res, n) != DC_OK) {
+		fprintf(stderr, "dumpcheck: cannot write the report\n");
+		rc = -1;
+	}
+	if (out != stdout && fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+static int write_exercised(const char *path, const bool *exercised)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (unsigned i = 0; i < DC_RULE_COUNT; i++)
+		if (exercised[i])
+			fprintf(f, "%s\n", dc_rule_descs[i].id);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+int cli_check_command(int argc, char **argv, const char *usage, int maxfiles, cli_check_fn check)
+{
+	struct check_args a;
+	int status = check_args(argc, argv, usage, maxfiles, true, &a);
+	if (status >= 0)
+		return status;
+	bool exercised[DC_RULE_COUNT];
+	struct dc_file_result res;
+	char why[256];
+	memset(&res, 0, sizeof(res));
+	res.path = a.files[0];
+	enum dc_err err = check(a.files[0], a.files[1], &res, exercised, why, sizeof(why));
+	res.err = err;
+	res.reason = err != DC_OK ? why : NULL;
+	res.verdict = dc_diags_verdict(&res.diags);
+	status = err != DC_OK ? EXIT_USAGE : cli_fails(&res.diags) ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;
+	if (err != DC_OK)
+		fprintf(stderr, "dumpcheck: %s: %s\n", res.path, why);
+	else if (a.expath && write_exercised(a.expath, exercised) != 0)
+		status = EXIT_USAGE;
+	if (report(a.outpath, a.fmt, &res, 1) != 0)
+		status = EXIT_USAGE;
+	dc_diags_free(&res.diags);
+	return status;
+}
+
+int cmd_check_trace(int argc, char **argv)
+{
+	struct check_args a;
+	int rc = check_args(argc, argv, usage_check_trace, 2, false, &a);
+	if (rc >= 0)
+		return rc;
+	const char *const *files = a.files;
 	struct dc_file_result res[2];
 	char why[256];
 	enum dc_err err = cli_check_trace(files[0], files[1], false, res, why, sizeof(why));
@@ -124,15 +205,7 @@ int cmd_check_trace(int argc, char **argv)
 	if (err != DC_OK)
 		fprintf(stderr, "dumpcheck: %s: %s\n",
 			res[1].err != DC_OK ? files[1] : files[0], why);
-	FILE *out = outpath ? fopen(outpath, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "dumpcheck: %s: %s\n", outpath, strerror(errno));
-		status = EXIT_USAGE;
-	} else if (dc_report_write(out, (enum dc_report_format)fmt, res, files[1] ? 2 : 1) != DC_OK) {
-		fprintf(stderr, "dumpcheck: cannot write the report\n");
-		status = EXIT_USAGE;
-	}
-	if (out && out != stdout && fclose(out) != 0)
+	if (report(a.outpath, a.fmt, res, files[1] ? 2 : 1) != 0)
 		status = EXIT_USAGE;
 	dc_diags_free(&res[0].diags);
 	dc_diags_free(&res[1].diags);

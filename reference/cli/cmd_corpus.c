@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "dumpcheck/corpus.h"
 #include "dumpcheck/dcb.h"
+#include "dumpcheck/filter.h"
+#include "dumpcheck/kdump.h"
 #include "dumpcheck/report.h"
 #include "dumpcheck/tracecheck.h"
 
@@ -24,6 +26,13 @@
 /* DriverCallback cases go to OUT_DIR/DCB_DIR: a trace alone, of another
  * schema, judged by `dumpcheck dcb-check`. */
 #define DCB_DIR "dcb"
+/* Kernel dump cases go to OUT_DIR/KDUMP_DIR: not minidumps, judged by the
+ * kernel-dump validator (`dumpcheck validate` picks it by signature). */
+#define KDUMP_DIR "kdump"
+/* Filter-stack cases go to OUT_DIR/FILTER_DIR: a trace and the image the
+ * read path delivered (empty when it did not finish), judged by `dumpcheck
+ * filter-check TRACE IMAGE`. */
+#define FILTER_DIR "filter"
 
 const char *const usage_corpus =
 	"usage: dumpcheck corpus [--spec DIR] [--verify] OUT_DIR\n"
@@ -35,7 +44,11 @@ const char *const usage_corpus =
 	"and its dump, OUT_DIR/trace/<verdict>_<id>.jsonl and .dmp, judged by\n"
 	"`dumpcheck check-trace TRACE DUMP`. DriverCallback cases (kind = \"dcb\")\n"
 	"write a trace of a dcb script, OUT_DIR/dcb/<verdict>_<id>.jsonl, judged by\n"
-	"`dumpcheck dcb-check TRACE`. Earlier [yni]_*.dmp files in OUT_DIR (and\n"
+	"`dumpcheck dcb-check TRACE`. Kernel dump cases (kind = \"kdump\") write\n"
+	"OUT_DIR/kdump/<verdict>_<id>.dmp, judged by `dumpcheck validate`. Filter-stack\n"
+	"cases (kind = \"filter\") write OUT_DIR/filter/<verdict>_<id>.jsonl and the\n"
+	"read-back image <verdict>_<id>.dmp (empty when the read path stopped), judged\n"
+	"by `dumpcheck filter-check TRACE IMAGE`. Earlier [yni]_*.dmp files in OUT_DIR (and\n"
 	"[yni]_*.dmp, .jsonl in OUT_DIR/trace and OUT_DIR/dcb) are replaced.\n"
 	"\n"
 	"  --spec DIR   the spec folder (default: ./spec when it has cases/, else the\n"
@@ -209,12 +222,19 @@ static void json_files(FILE *f, const struct dc_case *c)
 		json_str(f, c->file_name);
 		return;
 	}
-	if (c->kind == DC_CASE_TRACE) {
-		snprintf(buf, sizeof(buf), TRACE_DIR "/%s", c->file_name);
+	if (c->kind == DC_CASE_KDUMP) {
+		snprintf(buf, sizeof(buf), KDUMP_DIR "/%s", c->file_name);
+		fputs(",\"file\":", f);
+		json_str(f, buf);
+		return;
+	}
+	if (c->kind == DC_CASE_TRACE || c->kind == DC_CASE_FILTER) {
+		snprintf(buf, sizeof(buf), "%s/%s", c->kind == DC_CASE_TRACE ? TRACE_DIR : FILTER_DIR, c->file_name);
 		fputs(",\"file\":", f);
 		json_str(f, buf);
 	}
-	snprintf(buf, sizeof(buf), "%s/%s", c->kind == DC_CASE_TRACE ? TRACE_DIR : DCB_DIR, c->trace_name);
+	snprintf(buf, sizeof(buf), "%s/%s",
+		 c->kind == DC_CASE_TRACE ? TRACE_DIR : c->kind == DC_CASE_FILTER ? FILTER_DIR : DCB_DIR, c->trace_name);
 	fputs(",\"trace\":", f);
 	json_str(f, buf);
 }
@@ -229,7 +249,11 @@ static void json_source(FILE *f, const struct dc_case *c, const char *case_file)
 	json_str(f, buf);
 	fprintf(f, ",\"line\":%u,\"scenario\":", c->line);
 	if (c->base && c->kind != DC_CASE_DCB) {
-		snprintf(buf, sizeof(buf), "spec/scenarios/%s", c->base);
+		snprintf(buf, sizeof(buf), "spec/%s/%s",
+			 c->kind == DC_CASE_KDUMP    ? "kdump-scenarios"
+			 : c->kind == DC_CASE_FILTER ? "filter-scenarios"
+						     : "scenarios",
+			 c->base);
 		json_str(f, buf);
 	} else {
 		fputs("null", f);
@@ -246,7 +270,7 @@ static void json_source(FILE *f, const struct dc_case *c, const char *case_file)
 
 static void json_case(FILE *f, const struct dc_case *c, const char *case_file, uint64_t size, bool first)
 {
-	static const char *const kinds[] = { "dump", "trace", "dcb" }; /* enum dc_case_kind */
+	static const char *const kinds[] = { "dump", "trace", "dcb", "kdump", "filter" }; /* enum dc_case_kind */
 	fputs(first ? "\n    {\"id\":" : ",\n    {\"id\":", f);
 	json_str(f, c->id);
 	json_files(f, c);
@@ -334,8 +358,86 @@ static bool verify_dcb(const struct dc_case *c, const struct dc_buf *trace)
 }
 
 struct tally {
-	size_t written, traces, dcbs, failed, per_verdict[3];
+	size_t written, traces, dcbs, kdumps, filters, failed, per_verdict[3];
 };
+
+/* Check filter case `c` with the filter checker (the image when the read
+ * path delivered one); true when its expectation holds. */
+static bool verify_filter(const struct dc_case *c, const struct dc_buf *trace, const struct dc_buf *image)
+{
+	struct dc_filter_trace t;
+	struct dc_diags d;
+	char why[1024];
+	memset(&d, 0, sizeof(d));
+	enum dc_err err = dc_filter_trace_load((const char *)trace->data, trace->len, NULL, &t, why, sizeof(why));
+	bool ok = err == DC_OK && dc_filter_check(&t, image->len ? image->data : NULL, image->len, &d, NULL) == DC_OK &&
+		  dc_case_check(c, &d, why, sizeof(why));
+	if (!ok)
+		fprintf(stderr, "dumpcheck: corpus: " FILTER_DIR "/%s (%s:%u): %s\n", c->trace_name, c->source,
+			c->line, why[0] ? why : "out of memory");
+	if (err == DC_OK)
+		dc_filter_trace_free(&t);
+	dc_diags_free(&d);
+	return ok;
+}
+
+/* Build, write (and verify) filter case `c`; `b` gets the trace (its size is
+ * the manifest's). */
+static int one_filter_case(const struct corpus_args *a, const char *fscen, const struct dc_case *c,
+			   struct dc_buf *b, struct tally *t)
+{
+	char why[768], name[300];
+	struct dc_buf image = { 0 };
+	if (dc_case_build_filter(c, fscen, b, &image, why, sizeof(why)) != DC_OK) {
+		fprintf(stderr, "dumpcheck: %s\n", why);
+		return EXIT_USAGE;
+	}
+	snprintf(name, sizeof(name), FILTER_DIR "/%s", c->trace_name);
+	int status = write_file(a->out, name, b);
+	snprintf(name, sizeof(name), FILTER_DIR "/%s", c->file_name);
+	if (status == EXIT_CONFORMANT)
+		status = write_file(a->out, name, &image);
+	if (status == EXIT_CONFORMANT && a->verify && !verify_filter(c, b, &image))
+		t->failed++;
+	dc_buf_free(&image);
+	t->filters++;
+	return status;
+}
+
+/* Validate kdump case `c`'s file with the kernel-dump validator under the
+ * case's limits; true when its expectation holds. */
+static bool verify_kdump(const struct dc_case *c, const struct dc_buf *b)
+{
+	struct dc_validate_opts opts;
+	struct dc_diags d;
+	char why[1024] = "";
+	dc_validate_opts_default(&opts);
+	opts.limits = c->limits;
+	memset(&d, 0, sizeof(d));
+	bool ok = dc_kdump_validate(b->data, b->len, &opts, &d) == DC_OK && dc_case_check(c, &d, why, sizeof(why));
+	if (!ok)
+		fprintf(stderr, "dumpcheck: corpus: " KDUMP_DIR "/%s (%s:%u): %s\n", c->file_name, c->source, c->line,
+			why[0] ? why : "out of memory");
+	dc_diags_free(&d);
+	return ok;
+}
+
+/* Build, write (and verify) kdump case `c`; `b` gets the file. */
+static int one_kdump_case(const struct corpus_args *a, const char *kscen, const struct dc_case *c,
+			  struct dc_buf *b, struct tally *t)
+{
+	char why[768], name[300];
+	if (dc_case_build_kdump(c, kscen, b, why, sizeof(why)) != DC_OK) {
+		fprintf(stderr, "dumpcheck: %s\n", why);
+		return EXIT_USAGE;
+	}
+	snprintf(name, sizeof(name), KDUMP_DIR "/%s", c->file_name);
+	int status = write_file(a->out, name, b);
+	if (status == EXIT_CONFORMANT && a->verify && !verify_kdump(c, b))
+		t->failed++;
+	t->kdumps++;
+	return status;
+}
 
 /* Build, write (and verify) dcb case `c`; `b` gets the trace (its size is
  * the manifest's). */
@@ -384,16 +486,20 @@ static int one_case(const struct corpus_args *a, const char *scen, const struct 
 static int run_cases(const struct corpus_args *a, const char *spec, const struct loaded *l, size_t n,
 		     FILE *manifest, struct tally *t)
 {
-	char scen[PATH_MAX + 16], scripts[PATH_MAX + 16];
+	char scen[PATH_MAX + 16], scripts[PATH_MAX + 16], kscen[PATH_MAX + 24], fscen[PATH_MAX + 24];
 	bool first = true;
 	snprintf(scen, sizeof(scen), "%s/scenarios", spec);
+	snprintf(kscen, sizeof(kscen), "%s/kdump-scenarios", spec);
 	snprintf(scripts, sizeof(scripts), "%s/dcb-scripts", spec);
+	snprintf(fscen, sizeof(fscen), "%s/filter-scenarios", spec);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < l[i].set.ncases; k++) {
 			const struct dc_case *c = &l[i].set.cases[k];
 			struct dc_buf b = { 0 };
-			int status = c->kind == DC_CASE_DCB ? one_dcb_case(a, scripts, c, &b, t)
-							    : one_case(a, scen, c, &b, t);
+			int status = c->kind == DC_CASE_DCB     ? one_dcb_case(a, scripts, c, &b, t)
+				     : c->kind == DC_CASE_KDUMP ? one_kdump_case(a, kscen, c, &b, t)
+				     : c->kind == DC_CASE_FILTER ? one_filter_case(a, fscen, c, &b, t)
+								: one_case(a, scen, c, &b, t);
 			if (status == EXIT_CONFORMANT)
 				json_case(manifest, c, l[i].name, b.len, first);
 			first = false;
@@ -433,7 +539,7 @@ static int parse_args(int argc, char **argv, struct corpus_args *a)
 static int make_dirs(const char *out)
 {
 	char path[PATH_MAX + 32];
-	const char *const sub[] = { "", "/" TRACE_DIR, "/" DCB_DIR };
+	const char *const sub[] = { "", "/" TRACE_DIR, "/" DCB_DIR, "/" KDUMP_DIR, "/" FILTER_DIR };
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", out, sub[i]);
 		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
@@ -453,6 +559,10 @@ static int materialise(const struct corpus_args *a, const char *spec, const stru
 	snprintf(path, sizeof(path), "%s/" TRACE_DIR, a->out);
 	remove_stale(path, true);
 	snprintf(path, sizeof(path), "%s/" DCB_DIR, a->out);
+	remove_stale(path, true);
+	snprintf(path, sizeof(path), "%s/" KDUMP_DIR, a->out);
+	remove_stale(path, false);
+	snprintf(path, sizeof(path), "%s/" FILTER_DIR, a->out);
 	remove_stale(path, true);
 	remove_stale(a->out, false);
 	snprintf(path, sizeof(path), "%s/manifest.json", a->out);
@@ -476,6 +586,8 @@ static int materialise(const struct corpus_args *a, const char *spec, const stru
 	       ", %zu dcb cases in %s/" DCB_DIR "\n",
 	       t.written, a->out, t.per_verdict[0], t.per_verdict[1], t.per_verdict[2], t.traces, a->out, t.dcbs,
 	       a->out);
+	printf("dumpcheck corpus: %zu kernel dump cases in %s/" KDUMP_DIR "\n", t.kdumps, a->out);
+	printf("dumpcheck corpus: %zu filter-stack cases in %s/" FILTER_DIR "\n", t.filters, a->out);
 	if (a->verify)
 		printf("dumpcheck corpus: verified: %zu of %zu cases hold\n", t.written - t.failed, t.written);
 	return t.failed ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;

@@ -27,11 +27,7 @@ const char *const usage_dcb_check =
 	"Checks a DriverCallback notification trace (spec/dcb-trace.md) against the\n"
 	"dcb.* rules. Finding offsets are trace LINE numbers.\n"
 	"\n"
-	"  --format F        report format (default text)\n"
-	"  -o FILE           write the report to FILE instead of standard output\n"
-	"  --exercised FILE  write the ids of the rules the trace exercised, one a line\n"
-	"\n"
-	"exit codes: 0 no MUST or SHOULD finding, 1 a MUST or SHOULD rule fired,\n"
+	CLI_CHECK_OPTIONS
 	"2 usage error, or the trace could not be read\n";
 
 static const char *arch_name(void)
@@ -93,14 +89,13 @@ int cmd_dcb_run(int argc, char **argv)
 	return err == DC_OK ? EXIT_CONFORMANT : EXIT_USAGE;
 }
 
-/* Load and check `path` into `r`; `exercised` gets the rules judged. */
-static enum dc_err check_file(const char *path, struct dc_file_result *r, bool *exercised,
-			      char *why, size_t why_len)
+/* Load and check trace `path` into `r` (a cli_check_fn; no image). */
+static enum dc_err check_file(const char *path, const char *image, struct dc_file_result *r,
+			      bool *exercised, char *why, size_t why_len)
 {
 	struct dc_file f;
 	struct dc_dcb_trace t;
-	memset(r, 0, sizeof(*r));
-	r->path = path;
+	(void)image;
 	enum dc_err err = dc_file_open(&f, path, MAX_COPY);
 	if (err != DC_OK) {
 		snprintf(why, why_len, "%s", err == DC_E_IO ? strerror(errno) : dc_err_name(err));
@@ -115,73 +110,10 @@ static enum dc_err check_file(const char *path, struct dc_file_result *r, bool *
 		if (err != DC_OK)
 			snprintf(why, why_len, "%s while checking", dc_err_name(err));
 	}
-	r->err = err;
-	r->reason = err != DC_OK ? why : NULL;
-	r->verdict = dc_diags_verdict(&r->diags);
 	return err;
-}
-
-static int write_exercised(const char *path, const bool *exercised)
-{
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "dumpcheck: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	for (unsigned i = 0; i < DC_RULE_COUNT; i++)
-		if (exercised[i])
-			fprintf(f, "%s\n", dc_rule_descs[i].id);
-	return fclose(f) == 0 ? 0 : -1;
 }
 
 int cmd_dcb_check(int argc, char **argv)
 {
-	const char *file = NULL, *outpath = NULL, *expath = NULL;
-	int fmt = DC_REPORT_TEXT;
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_dcb_check, stdout);
-			return EXIT_CONFORMANT;
-		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-o") ||
-			   !strcmp(argv[i], "--exercised")) {
-			if (i + 1 >= argc)
-				return usage_error(usage_dcb_check, "%s needs a value", argv[i]);
-			if (argv[i][1] == 'o')
-				outpath = argv[++i];
-			else if (argv[i][2] == 'e')
-				expath = argv[++i];
-			else if ((fmt = dc_report_format_parse(argv[++i])) < 0)
-				return usage_error(usage_dcb_check, "unknown format '%s'", argv[i]);
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_dcb_check, "unknown option '%s'", argv[i]);
-		} else if (file) {
-			return usage_error(usage_dcb_check, "unexpected argument '%s'", argv[i]);
-		} else {
-			file = argv[i];
-		}
-	}
-	if (!file)
-		return usage_error(usage_dcb_check, "%s", "no TRACE given");
-	bool exercised[DC_RULE_COUNT];
-	struct dc_file_result res;
-	char why[256];
-	enum dc_err err = check_file(file, &res, exercised, why, sizeof(why));
-	int status = err != DC_OK ? EXIT_USAGE : cli_fails(&res.diags) ? EXIT_NONCONFORMANT
-								      : EXIT_CONFORMANT;
-	if (err != DC_OK)
-		fprintf(stderr, "dumpcheck: %s: %s\n", file, why);
-	else if (expath && write_exercised(expath, exercised) != 0)
-		status = EXIT_USAGE;
-	FILE *out = outpath ? fopen(outpath, "w") : stdout;
-	if (!out) {
-		fprintf(stderr, "dumpcheck: %s: %s\n", outpath, strerror(errno));
-		status = EXIT_USAGE;
-	} else if (dc_report_write(out, (enum dc_report_format)fmt, &res, 1) != DC_OK) {
-		fprintf(stderr, "dumpcheck: cannot write the report\n");
-		status = EXIT_USAGE;
-	}
-	if (out && out != stdout && fclose(out) != 0)
-		status = EXIT_USAGE;
-	dc_diags_free(&res.diags);
-	return status;
+	return cli_check_command(argc, argv, usage_dcb_check, 1, check_file);
 }

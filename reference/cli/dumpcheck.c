@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dumpcheck/dumpcheck.h"
+#include "dumpcheck/kdump.h"
 #include "dumpcheck/print.h"
 #include "dumpcheck/report.h"
 #include "cli.h"
@@ -18,8 +19,8 @@ static const char *const usage_main =
 	"usage: dumpcheck COMMAND [OPTIONS] ...\n"
 	"\n"
 	"commands:\n"
-	"  validate FILE...   check minidumps against the conformance rules\n"
-	"  dump FILE          print every stream and field of a minidump\n"
+	"  validate FILE...   check minidumps (and kernel dumps) against the conformance rules\n"
+	"  dump FILE          print every stream and field of a minidump (kernel dump: header, runs, bitmap)\n"
 	"  rules              list the conformance rules\n"
 	"  write SCENARIO OUT run the reference writer on a scenario\n"
 	"  corpus OUT_DIR     materialise the conformance cases of spec/cases\n"
@@ -27,12 +28,16 @@ static const char *const usage_main =
 	"  conform --writer W run the scenarios through a writer adapter and check each run\n"
 	"  dcb-run SCRIPT TRACE  run a DriverCallback script on the reference model\n"
 	"  dcb-check TRACE    check a DriverCallback notification trace against dcb.* rules\n"
+	"  filter-run SCENARIO  run a filter-stack scenario on the reference crash-dump stack\n"
+	"  filter-check TRACE [IMAGE]  check a filter-stack trace against filter.* rules\n"
+	"  kdump-write SCENARIO OUT  write the kernel dump a kernel-dump scenario describes\n"
+	"  kdump-page FILE PFN  print the file offset of a physical page of a kernel dump\n"
 	"  help [COMMAND]     show help\n"
 	"\n"
 	"exit codes: 0 conformant, 1 non-conformant, 2 usage or input-file error\n";
 
 static const char *const usage_validate =
-	"usage: dumpcheck validate [--format text|json|junit|tap|sarif] [--strict] FILE...\n"
+	"usage: dumpcheck validate [--format text|json|junit|tap|sarif] [--strict] [--kdump] FILE...\n"
 	"\n"
 	"Validates each FILE and reports every finding: rule id, level, file offset\n"
 	"and reason. Verdicts: y conformant, n non-conformant (a MUST rule fired),\n"
@@ -40,6 +45,8 @@ static const char *const usage_validate =
 	"\n"
 	"  --format F   report format (default text)\n"
 	"  --strict     stop each file at its first MUST violation\n"
+	"  --kdump      judge every FILE as a kernel crash dump (kdump.* rules);\n"
+	"               without it a file starting 'PAGE' + 'DUMP'/'DU64' is one\n"
 	"  -o FILE      write the report to FILE instead of standard output\n"
 	"\n"
 	"exit codes: 0 all conformant, 1 a file is non-conformant, 2 usage error or\n"
@@ -75,7 +82,7 @@ bool is_help(const char *arg)
 }
 
 /* Read and validate one file into `r`. */
-static void validate_one(const char *path, const struct dc_validate_opts *opts,
+static void validate_one(const char *path, const struct dc_validate_opts *opts, bool kdump,
 			 struct dc_file_result *r)
 {
 	struct dc_file f;
@@ -89,7 +96,9 @@ static void validate_one(const char *path, const struct dc_validate_opts *opts,
 		return;
 	}
 	r->size = f.size;
-	r->err = dc_minidump_validate(f.data, f.size, opts, NULL, &r->diags);
+	/* a kernel dump ('PAGE' + 'DUMP'/'DU64') gets the kernel-dump validator */
+	r->err = kdump || dc_kdump_sniff(f.data, f.size) ? dc_kdump_validate(f.data, f.size, opts, &r->diags)
+						: dc_minidump_validate(f.data, f.size, opts, NULL, &r->diags);
 	if (r->err != DC_OK)
 		r->reason = "out of memory while validating";
 	r->verdict = dc_diags_verdict(&r->diags);
@@ -101,6 +110,7 @@ static int cmd_validate(int argc, char **argv)
 	struct dc_validate_opts opts;
 	dc_validate_opts_default(&opts);
 	int fmt = DC_REPORT_TEXT, nfiles = 0;
+	bool kdump = false;
 	const char *outpath = NULL;
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
@@ -112,6 +122,8 @@ static int cmd_validate(int argc, char **argv)
 			return EXIT_CONFORMANT;
 		} else if (strcmp(argv[i], "--strict") == 0) {
 			opts.strict = 1;
+		} else if (strcmp(argv[i], "--kdump") == 0) {
+			kdump = true;
 		} else if (strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) {
 			if (i + 1 >= argc) {
 				free(files);
@@ -153,7 +165,7 @@ static int cmd_validate(int argc, char **argv)
 		status = EXIT_USAGE;
 	}
 	for (int i = 0; results && i < nfiles; i++) {
-		validate_one(files[i], &opts, &results[i]);
+		validate_one(files[i], &opts, kdump, &results[i]);
 		if (results[i].err != DC_OK) {
 			fprintf(stderr, "dumpcheck: %s: %s\n", files[i], results[i].reason);
 			status = EXIT_USAGE;
@@ -172,6 +184,32 @@ static int cmd_validate(int argc, char **argv)
 	if (out != stdout && fclose(out) != 0)
 		status = EXIT_USAGE;
 	return status;
+}
+
+/* `dump` of a kernel dump: header, runs and bitmap summary, then (text) the
+ * findings of the kernel-dump validator. */
+static enum dc_err dump_kdump(const struct dc_file *f, bool json, const struct dc_validate_opts *opts,
+			      struct dc_diags *diags)
+{
+	enum dc_err err = dc_kdump_validate(f->data, f->size, opts, diags);
+	if (err != DC_OK)
+		return err;
+	err = dc_kdump_print(f->data, f->size, json, stdout);
+	if (err == DC_E_TRUNCATED) { /* a cut header: the findings say so */
+		err = DC_OK;
+		if (json)
+			printf("{\"schema\":%d,\"format\":null,\"size\":%llu,\"error\":\"%s\"}\n",
+			       DC_JSON_SCHEMA_VERSION, (unsigned long long)f->size, dc_err_name(DC_E_TRUNCATED));
+	}
+	if (json || err != DC_OK)
+		return err;
+	printf("findings: %zu\n", diags->total);
+	for (size_t i = 0; i < diags->count; i++) {
+		const struct dc_rule_desc *rd = &dc_rule_descs[diags->items[i].rule];
+		printf("  %s %s%s @0x%llX: %s\n", rd->id, rd->impl ? "i_" : "", dc_level_name(rd->level),
+		       (unsigned long long)diags->items[i].offset, diags->items[i].detail);
+	}
+	return ferror(stdout) ? DC_E_IO : DC_OK;
 }
 
 static int cmd_dump(int argc, char **argv)
@@ -205,7 +243,10 @@ static int cmd_dump(int argc, char **argv)
 	struct dc_diags diags;
 	memset(&diags, 0, sizeof(diags));
 	dc_validate_opts_default(&opts);
-	err = dc_minidump_print(stdout, path, f.data, f.size, json, &opts, &diags);
+	if (dc_kdump_sniff(f.data, f.size))
+		err = dump_kdump(&f, json != 0, &opts, &diags);
+	else
+		err = dc_minidump_print(stdout, path, f.data, f.size, json, &opts, &diags);
 	int status = err != DC_OK ? EXIT_USAGE
 		     : dc_diags_verdict(&diags) == DC_VERDICT_N ? EXIT_NONCONFORMANT : EXIT_CONFORMANT;
 	if (err != DC_OK)
@@ -279,6 +320,14 @@ int main(int argc, char **argv)
 		return cmd_dcb_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "dcb-check") == 0)
 		return cmd_dcb_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "filter-run") == 0)
+		return cmd_filter_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "filter-check") == 0)
+		return cmd_filter_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "kdump-write") == 0)
+		return cmd_kdump_write(argc - 1, argv + 1);
+	if (strcmp(cmd, "kdump-page") == 0)
+		return cmd_kdump_page(argc - 1, argv + 1);
 	if (strcmp(cmd, "--version") == 0) {
 		printf("dumpcheck %s\n", DC_VERSION);
 		return EXIT_CONFORMANT;
@@ -294,6 +343,10 @@ int main(int argc, char **argv)
 		      : strcmp(topic, "conform") == 0 ? usage_conform
 		      : strcmp(topic, "dcb-run") == 0 ? usage_dcb_run
 		      : strcmp(topic, "dcb-check") == 0 ? usage_dcb_check
+		      : strcmp(topic, "filter-run") == 0 ? usage_filter_run
+		      : strcmp(topic, "filter-check") == 0 ? usage_filter_check
+		      : strcmp(topic, "kdump-write") == 0 ? usage_kdump_write
+		      : strcmp(topic, "kdump-page") == 0 ? usage_kdump_page
 						     : usage_main,
 		      stdout);
 		return EXIT_CONFORMANT;

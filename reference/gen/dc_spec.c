@@ -2,6 +2,112 @@
 #include <stddef.h>
 #include "dc_spec.h"
 
+static const struct dc_field_desc f_PHYSICAL_MEMORY_RUN32[] = {
+	{ "BasePage", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PageCount", 4u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_PHYSICAL_MEMORY_RUN64[] = {
+	{ "BasePage", 0u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PageCount", 8u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_PHYSICAL_MEMORY_DESCRIPTOR32[] = {
+	{ "NumberOfRuns", 0u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "NumberOfPages", 4u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_PHYSICAL_MEMORY_DESCRIPTOR64[] = {
+	{ "NumberOfRuns", 0u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Padding", 4u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "NumberOfPages", 8u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_KDUMP_EXCEPTION_RECORD32[] = {
+	{ "ExceptionCode", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ExceptionFlags", 4u, 1u, DC_FT_U32, DC_FMT_FLAGS, DC_REF_NONE, DC_E_EXCEPTION_FLAGS, 0x0u, DC_RULE_COUNT },
+	{ "ExceptionRecord", 8u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ExceptionAddress", 12u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "NumberParameters", 16u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ExceptionInformation", 20u, 15u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_DUMP_HEADER[] = {
+	{ "Signature", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ValidDump", 4u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MajorVersion", 8u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MinorVersion", 12u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "DirectoryTableBase", 16u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PfnDataBase", 20u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PsLoadedModuleList", 24u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PsActiveProcessHead", 28u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MachineImageType", 32u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "NumberProcessors", 36u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "BugCheckCode", 40u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "BugCheckParameter", 44u, 4u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "VersionUser", 60u, 32u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PaeEnabled", 92u, 1u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "KdSecondaryVersion", 93u, 1u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Spare3", 94u, 2u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "KdDebuggerDataBlock", 96u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PhysicalMemoryBlock", 100u, 1u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_PHYSICAL_MEMORY_DESCRIPTOR32, 0x0u, DC_RULE_COUNT },
+	{ "Runs", 108u, 86u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_PHYSICAL_MEMORY_RUN32, 0x0u, DC_RULE_COUNT },
+	{ "RunsPadding", 796u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ContextRecord", 800u, 1200u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Exception", 2000u, 1u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_KDUMP_EXCEPTION_RECORD32, 0x0u, DC_RULE_COUNT },
+	{ "Comment", 2080u, 128u, DC_FT_U8, DC_FMT_ASCII, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Reserved1", 2208u, 1768u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "DumpType", 3976u, 1u, DC_FT_U32, DC_FMT_ENUM, DC_REF_NONE, DC_E_KDUMP_DUMP_TYPE, 0x0u, DC_RULE_COUNT },
+	{ "MiniDumpFields", 3980u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SecondaryDataState", 3984u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ProductType", 3988u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SuiteMask", 3992u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "WriterStatus", 3996u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "RequiredDumpSpace", 4000u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Reserved2", 4008u, 16u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SystemUpTime", 4024u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SystemTime", 4032u, 1u, DC_FT_U64, DC_FMT_FILETIME, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Reserved3", 4040u, 56u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_DUMP_HEADER64[] = {
+	{ "Signature", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ValidDump", 4u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MajorVersion", 8u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MinorVersion", 12u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "DirectoryTableBase", 16u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PfnDataBase", 24u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PsLoadedModuleList", 32u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PsActiveProcessHead", 40u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MachineImageType", 48u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "NumberProcessors", 52u, 1u, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "BugCheckCode", 56u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "BugCheckCodePadding", 60u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "BugCheckParameter", 64u, 4u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "VersionUser", 96u, 32u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "KdDebuggerDataBlock", 128u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "PhysicalMemoryBlock", 136u, 1u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_PHYSICAL_MEMORY_DESCRIPTOR64, 0x0u, DC_RULE_COUNT },
+	{ "Runs", 152u, 43u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_PHYSICAL_MEMORY_RUN64, 0x0u, DC_RULE_COUNT },
+	{ "ContextRecord", 840u, 3000u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Exception", 3840u, 1u, DC_FT_STRUCT, DC_FMT_DEFAULT, DC_REF_NONE, DC_S_MINIDUMP_EXCEPTION, 0x0u, DC_RULE_COUNT },
+	{ "DumpType", 3992u, 1u, DC_FT_U32, DC_FMT_ENUM, DC_REF_NONE, DC_E_KDUMP_DUMP_TYPE, 0x0u, DC_RULE_COUNT },
+	{ "DumpTypePadding", 3996u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "RequiredDumpSpace", 4000u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SystemTime", 4008u, 1u, DC_FT_U64, DC_FMT_FILETIME, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Comment", 4016u, 128u, DC_FT_U8, DC_FMT_ASCII, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SystemUpTime", 4144u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "MiniDumpFields", 4152u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SecondaryDataState", 4156u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ProductType", 4160u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "SuiteMask", 4164u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "WriterStatus", 4168u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Unused1", 4172u, 1u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "KdSecondaryVersion", 4173u, 1u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Unused2", 4174u, 2u, DC_FT_U8, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Reserved0", 4176u, 4016u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
+static const struct dc_field_desc f_DUMP_BITMAP_HEADER[] = {
+	{ "Signature", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "ValidDump", 4u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Reserved", 8u, 24u, DC_FT_U8, DC_FMT_BYTES, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "FirstPage", 32u, 1u, DC_FT_U64, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "TotalPresentPages", 40u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+	{ "Pages", 48u, 1u, DC_FT_U64, DC_FMT_DEC, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
+};
 static const struct dc_field_desc f_MINIDUMP_HEADER[] = {
 	{ "Signature", 0u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
 	{ "Version", 4u, 1u, DC_FT_U32, DC_FMT_DEFAULT, DC_REF_NONE, 0, 0x0u, DC_RULE_COUNT },
@@ -476,6 +582,14 @@ static const struct dc_field_desc f_MinidumpCrashpadInfo[] = {
 };
 
 const struct dc_struct_desc dc_struct_descs[DC_S_COUNT] = {
+	{ "PHYSICAL_MEMORY_RUN32", 8u, 2u, 0u, 0u, 4u, f_PHYSICAL_MEMORY_RUN32 },
+	{ "PHYSICAL_MEMORY_RUN64", 16u, 2u, 0u, 0u, 8u, f_PHYSICAL_MEMORY_RUN64 },
+	{ "PHYSICAL_MEMORY_DESCRIPTOR32", 8u, 2u, 0u, 0u, 4u, f_PHYSICAL_MEMORY_DESCRIPTOR32 },
+	{ "PHYSICAL_MEMORY_DESCRIPTOR64", 16u, 3u, 0u, 0u, 8u, f_PHYSICAL_MEMORY_DESCRIPTOR64 },
+	{ "KDUMP_EXCEPTION_RECORD32", 80u, 6u, 0u, 0u, 4u, f_KDUMP_EXCEPTION_RECORD32 },
+	{ "DUMP_HEADER", 4096u, 35u, 0u, 0u, 8u, f_DUMP_HEADER },
+	{ "DUMP_HEADER64", 8192u, 34u, 0u, 0u, 8u, f_DUMP_HEADER64 },
+	{ "DUMP_BITMAP_HEADER", 56u, 6u, 0u, 0u, 8u, f_DUMP_BITMAP_HEADER },
 	{ "MINIDUMP_HEADER", 32u, 7u, 0u, 0u, 8u, f_MINIDUMP_HEADER },
 	{ "MINIDUMP_LOCATION_DESCRIPTOR", 8u, 2u, 0u, 0u, 4u, f_MINIDUMP_LOCATION_DESCRIPTOR },
 	{ "MINIDUMP_LOCATION_DESCRIPTOR64", 16u, 2u, 0u, 0u, 8u, f_MINIDUMP_LOCATION_DESCRIPTOR64 },
@@ -613,6 +727,41 @@ static const struct dc_enum_value v_callback_type[] = {
 	{ "CALLBACK_TASK", 0x20000u },
 	{ "CALLBACK_FUNCTION", 0x30000u },
 	{ "CALLBACK_EVENT", 0x50000u },
+};
+static const struct dc_enum_value v_filter_dump_type[] = {
+	{ "DumpTypeUndefined", 0x0u },
+	{ "DumpTypeCrashdump", 0x1u },
+	{ "DumpTypeHibernation", 0x2u },
+};
+static const struct dc_enum_value v_filter_callback[] = {
+	{ "CallbackDumpInit", 0x0u },
+	{ "CallbackDumpStart", 0x1u },
+	{ "CallbackDumpWrite", 0x2u },
+	{ "CallbackDumpFinish", 0x3u },
+	{ "CallbackDumpRead", 0x4u },
+	{ "CallbackMaxCallback", 0x5u },
+	{ "CallbackDumpUnload", 0x6u },
+};
+static const struct dc_enum_value v_ntstatus[] = {
+	{ "STATUS_SUCCESS", 0x0u },
+	{ "STATUS_UNSUCCESSFUL", 0xC0000001u },
+	{ "STATUS_NOT_IMPLEMENTED", 0xC0000002u },
+	{ "STATUS_INVALID_PARAMETER", 0xC000000Du },
+	{ "STATUS_INSUFFICIENT_RESOURCES", 0xC000009Au },
+	{ "STATUS_NOT_SUPPORTED", 0xC00000BBu },
+	{ "STATUS_DEVICE_NOT_READY", 0xC00000A3u },
+	{ "STATUS_IO_DEVICE_ERROR", 0xC0000185u },
+	{ "STATUS_INVALID_DEVICE_REQUEST", 0xC0000010u },
+};
+static const struct dc_enum_value v_kdump_dump_type[] = {
+	{ "KDUMP_TYPE_FULL", 0x1u },
+	{ "KDUMP_TYPE_SUMMARY", 0x2u },
+	{ "KDUMP_TYPE_TRIAGE", 0x4u },
+	{ "KDUMP_TYPE_BITMAP", 0x5u },
+	{ "KDUMP_TYPE_LIVE_KERNEL_BITMAP", 0x6u },
+	{ "KDUMP_TYPE_KERNEL_MEMORY", 0x8u },
+	{ "KDUMP_TYPE_KERNEL_AND_USER_MEMORY", 0x9u },
+	{ "KDUMP_TYPE_COMPLETE_MEMORY", 0xAu },
 };
 static const struct dc_enum_value v_processor_architecture[] = {
 	{ "PROCESSOR_ARCHITECTURE_INTEL", 0x0u },
@@ -884,6 +1033,10 @@ const struct dc_enum_desc dc_enum_descs[DC_E_COUNT] = {
 	{ "stream_type", 0u, 70u, v_stream_type },
 	{ "dcb_type", 0u, 5u, v_dcb_type },
 	{ "callback_type", 0u, 5u, v_callback_type },
+	{ "filter_dump_type", 0u, 3u, v_filter_dump_type },
+	{ "filter_callback", 0u, 7u, v_filter_callback },
+	{ "ntstatus", 0u, 9u, v_ntstatus },
+	{ "kdump_dump_type", 0u, 8u, v_kdump_dump_type },
 	{ "processor_architecture", 0u, 22u, v_processor_architecture },
 	{ "platform_id", 0u, 13u, v_platform_id },
 	{ "product_type", 0u, 3u, v_product_type },
@@ -1009,6 +1162,57 @@ const struct dc_rule_desc dc_rule_descs[DC_RULE_COUNT] = {
 	{ "dcb.invalid_handle_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "MSDoc DriverCallback (FALSE if a parameter is invalid); Wine-winmm returns the failing PostMessage / PostThreadMessage / SetEvent result", "DCB_WINDOW, DCB_TASK or DCB_EVENT whose dwCallback is not an existing window, a thread with a message queue, or an event returns FALSE and notifies nothing." },
 	{ "dcb.queue_full_false", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "MSDoc DriverCallback (FALSE if the task's message queue is full); MSDoc PostMessage (10000 posted messages per queue)", "DCB_TASK or DCB_WINDOW whose message queue is full (a post was just refused) returns FALSE and posts nothing." },
 	{ "dcb.queue_limit", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'D', 0u, "MSDoc PostMessage / PostThreadMessage (a limit of 10000 posted messages per queue, USERPostMessageLimit)", "A queue took more than 10000 posted messages without refusing one: this implementation's queues are larger than Windows' default, so its DriverCallback never reports a full queue there." },
+	{ "filter.trace.result_present", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "spec/filter-trace.md (a trace without a result record is a run that crashed or was killed)", "The filter trace ends with a result record, records after the header are numbered seq 1, 2, ..., and the result's writes/reads count the write/read records." },
+	{ "filter.init.version", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 77u, "WDK filter_initialization_data (MajorVersion DUMP_FILTER_MAJOR_VERSION(_1), MinorVersion DUMP_FILTER_MINOR_VERSION)", "A filter's DriverEntry returns MajorVersion 1 or 2 and MinorVersion 0 in FILTER_INITIALIZATION_DATA." },
+	{ "filter.init.max_pages", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'I', 0u, "WDK filter_initialization_data (MaxPagesPerWrite: pages per request the filter handles); TC DumpFilter.c rejects 0", "A filter's DriverEntry returns MaxPagesPerWrite != 0." },
+	{ "filter.init.rejected", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "WDK filter-initialization (a filter whose DriverEntry fails is not used); WDK filter_initialization_data (versions)", "The stack calls no routine of a filter whose DriverEntry failed or returned init data it cannot use (bad version, MaxPagesPerWrite 0), and reports the filter as not loaded." },
+	{ "filter.read.allowed", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 78u, "WDK filter_initialization_data (read filtering needs MajorVersion 2, DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ and DumpRead != NULL; otherwise the filter is marked as not supporting reads)", "Dump_Read is called only for a filter whose init data had MajorVersion 2, Flags & DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ and DumpRead != NULL." },
+	{ "filter.order.start_before_write", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 79u, "WDK dump_start / dump_write / dump_finish (Dump_Start before writing starts, Dump_Write before each write, Dump_Finish after all data is written)", "A filter gets Dump_Write only after its Dump_Start succeeded (or it has none) and before its Dump_Finish; every write record is preceded by the Dump_Write of every started filter that has one." },
+	{ "filter.order.finish_after_start", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 79u, "WDK dump_finish; spec-notes \302\2474.1 (DriverEntry, Dump_Start, Dump_Write*, Dump_Finish)", "A filter gets Dump_Finish at most once per Dump_Start that succeeded, after it, and never without one." },
+	{ "filter.order.unload_last", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'I', 79u, "WDK dump_unload (called when the stack unloads); spec-notes \302\2476 item 79", "Dump_Unload is a filter's last call, at most once: after its Dump_Finish, or when no dump was started for it." },
+	{ "filter.status.success", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 80u, "WDK dump_start/write/finish/unload/read (return STATUS_SUCCESS on success, an NTSTATUS error otherwise)", "A filter routine returns STATUS_SUCCESS (0) or an error NTSTATUS (severity bits 11): never a success or informational code other than 0, nor a warning." },
+	{ "filter.write.offset_unchanged", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 81u, "WDK dump_write (DiskByteOffset: filters should not change it)", "Dump_Write leaves DiskByteOffset as it was given." },
+	{ "filter.write.count_unchanged", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 81u, "WDK dump_write (must not change the size of the data)", "Dump_Write leaves Mdl->ByteCount as it was given." },
+	{ "filter.write.no_in_place", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 81u, "WDK dump_write (may read the data but must not modify the buffer in place; copy into a private buffer)", "Dump_Write does not modify the bytes of the buffer it was given (the trace's data_in_after equals data_in)." },
+	{ "filter.write.buffer_aligned", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 81u, "WDK dump_write (the private buffer's start is page-aligned)", "A Dump_Write that repoints the MDL leaves the data starting on a page boundary (StartVa + ByteOffset a multiple of PAGE_SIZE)." },
+	{ "filter.write.buffer_size", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 81u, "WDK dump_write (private buffer of MaxPagesPerWrite * PAGE_SIZE)", "A Dump_Write that repoints the MDL leaves it spanning at most the filter's MaxPagesPerWrite pages." },
+	{ "filter.dump_data.echoed", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 82u, "WDK filter_extension (DumpData: the context the filter returned in FILTER_INITIALIZATION_DATA)", "Every routine of a filter is passed FILTER_EXTENSION.DumpData equal to the DumpData its DriverEntry returned." },
+	{ "filter.stack.max_pages", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "WDK filter_initialization_data (MaxPagesPerWrite: the most pages per write the filter accepts)", "Every write the stack makes is at most min(MaxPagesPerWrite of the loaded filters) pages, and not empty." },
+	{ "filter.stack.offset_in_partition", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'D', 0u, "WDK dump_write (DiskByteOffset is relative to the destination partition)", "Every write and read the stack makes lies inside the partition, at or after the dump's offset." },
+	{ "filter.stack.covers_dump", DC_LEVEL_MUST, DC_PHASE_PROTOCOL, 0u, 'I', 0u, "spec-notes \302\2474.1 (the dump is written once, front to back); spec/filter-trace.md", "When the dump was started, the writes follow each other from the dump's offset without gap or overlap and their bytes add up to the result's dump_size; the reads, when the read path ran to the end, likewise." },
+	{ "filter.error.init_critical", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "WDK filter_initialization_data (DUMP_FILTER_CRITICAL: fail initialization if DriverEntry fails) \342\200\224 but DUMP_FILTER_CRITICAL and DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ are both 0x1 (spec-notes \302\2474.2, \302\2477). Reference stack: a failed filter whose Flags has bit 0x1 is taken as critical (the fail-safe reading: an encrypting filter that asked for reads and could not initialise must not let a plaintext dump through): the stack fails, no dump is started, the filters loaded before get Dump_Unload", "A filter with Flags bit 0x1 (DUMP_FILTER_CRITICAL = DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ) failed initialisation (an error NTSTATUS, or init data the stack cannot use: bad version, MaxPagesPerWrite 0); the detail says what the stack did (reference: failed the stack, loaded no further filter, no dump)." },
+	{ "filter.error.init_noncritical", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "WDK filter-initialization (only DUMP_FILTER_CRITICAL is documented). Reference stack: a filter that fails initialisation without bit 0x1 is dropped (no routine of it is called, Dump_Unload included: it never loaded) and the dump goes on without it", "A filter without Flags bit 0x1 failed initialisation (an error NTSTATUS, or init data the stack cannot use); the detail says what the stack did (reference: dropped that filter, dumped without it)." },
+	{ "filter.error.start", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "Undocumented (spec-notes \302\2477). Reference stack: nothing reaches the disk (a filter not ready to transform must not see plaintext pass), the filters whose Dump_Start succeeded get Dump_Finish, the dump's status is the error", "Dump_Start returned an error; the detail says what the stack did (reference: wrote nothing, finished the started filters, dump failed)." },
+	{ "filter.error.write", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "TC DumpFilter.c: an error from Dump_Write does not stop the data reaching the disk (so TC bug-checks instead). Reference stack: the same: the write still happens, with the MDL the whole chain left, the later filters still see it, the dump goes on to the end; the dump's status is the first error", "Dump_Write returned an error; the detail says what the stack did (reference: the data was written anyway, the dump went on, its status is the error)." },
+	{ "filter.error.finish", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "Undocumented. Reference stack: the data is on the disk already; the other filters still get Dump_Finish; the dump's status is the error", "Dump_Finish returned an error; the detail says what the stack did (reference: finished the other filters, dump failed, data kept)." },
+	{ "filter.error.read", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "Undocumented (WDK dump_read: after each read). Reference stack: the read path stops at the failed chunk (its bytes are not delivered, the filters after it in the read order are not called), the dump's own status is unchanged", "Dump_Read returned an error; the detail says what the stack did (reference: the read path stopped, the dump was not read back)." },
+	{ "filter.error.unload", DC_LEVEL_MAY, DC_PHASE_PROTOCOL, 1u, 'I', 0u, "Undocumented (WDK dump_unload: free resources). Reference stack: recorded only; the filter is gone either way and the other filters are still unloaded", "Dump_Unload returned an error; the detail says what the stack did (reference: nothing; the other filters were still unloaded)." },
+	{ "filter.cross.read_back", DC_LEVEL_MUST, DC_PHASE_CROSS, 0u, 'I', 0u, "WDK dump_read (after each read, e.g. to undo a write-time transform); spec-notes \302\2474.5", "What the stack wrote is what it read back from the same offset, and the read path delivers each chunk as it was rendered before any Dump_Write (a filter that transforms the data undoes it in Dump_Read)." },
+	{ "filter.cross.image_valid", DC_LEVEL_MUST, DC_PHASE_CROSS, 0u, 'I', 0u, "spec-notes \302\2474.6 (kernel dump header); spec/rules/kdump.toml", "The dump the read path delivered (the image) has the size and digest of the result record and is a kernel dump without MUST findings." },
+	{ "kdump.header.truncated", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP/VOL3 header layout", "The file holds the whole header: 0x1000 bytes for DUMP_HEADER ('DUMP'), 0x2000 for DUMP_HEADER64 ('DU64')." },
+	{ "kdump.header.signature", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 84u, "KDMP/VOL3", "Signature is 0x45474150 ('PAGE')." },
+	{ "kdump.header.valid_dump", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 84u, "KDMP/VOL3", "ValidDump is 0x504D5544 ('DUMP', 32-bit header) or 0x34365544 ('DU64', 64-bit header)." },
+	{ "kdump.header.dump_type", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP DumpType values", "DumpType is a known value: 1, 2, 4, 5, 6, 8, 9 or 0xA." },
+	{ "kdump.header.type_unchecked", DC_LEVEL_MAY, DC_PHASE_VALIDATE, 1u, 'I', 0u, "dumpcheck scope: only full (1) and bitmap (5) layouts are known well enough", "A dump of a type other than 1 (full) and 5 (bitmap) is checked only as far as its header; its page layout is not judged." },
+	{ "kdump.header.fill", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'I', 0u, "KDMP reads NumberOfRuns 'PAGE' as no run list; spec-notes \302\2474.6 [KDMP; I]", "Unused slots of PhysicalMemoryBlock (after the last run) carry the 'PAGE' fill pattern the writer initialises the header with." },
+	{ "kdump.runs.count", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'I', 0u, "header layout (PhysicalMemoryBlock buffer of 700 / 0x2C0 bytes); KDMP", "NumberOfRuns fits the header (at most 86 runs in DUMP_HEADER, 43 in DUMP_HEADER64); the 'PAGE' fill means no run list, which a full dump cannot do without." },
+	{ "kdump.runs.pages_sum", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred from PHYSICAL_MEMORY_DESCRIPTOR (KDMP, VOL3)", "PhysicalMemoryBlock.NumberOfPages equals the sum of the runs' PageCount." },
+	{ "kdump.runs.order", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: a PFN must map to one page of the file", "Runs are sorted by BasePage and do not overlap." },
+	{ "kdump.runs.overflow", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: physical addresses are PFN x 4096 in 64 bits", "BasePage + PageCount of every run does not overflow, and (BasePage + PageCount) x 4096 fits 64 bits." },
+	{ "kdump.full.truncated", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP full dump layout (pages follow the header, run after run)", "A full dump (DumpType 1) holds the header and NumberOfPages pages: the file is at least header size + 4096 x NumberOfPages bytes." },
+	{ "kdump.file.trailing", DC_LEVEL_MAY, DC_PHASE_VALIDATE, 1u, 'I', 0u, "inferred: readers ignore bytes after the last page", "The file is longer than the header, summary, bitmap and pages it declares; the bytes after the last page are implementation-defined." },
+	{ "kdump.bitmap.signature", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP bitmap summary header", "The bitmap summary header of a bitmap dump (DumpType 5) starts with 'SDMP' (kernel) or 'FDMP' (full)." },
+	{ "kdump.bitmap.valid_dump", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP bitmap summary header", "The bitmap summary header's ValidDump is 'DUMP' (0x504D5544)." },
+	{ "kdump.bitmap.in_file", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP bitmap summary header (bitmap at +0x38, Pages bits)", "The bitmap summary header (0x38 bytes) and the bitmap (ceil(Pages / 8) bytes) after it lie inside the file." },
+	{ "kdump.bitmap.present_count", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'P', 0u, "KDMP TotalPresentPages", "TotalPresentPages (+0x28) equals the number of set bits of the bitmap." },
+	{ "kdump.bitmap.first_page", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'I', 0u, "inferred: pages follow the bitmap", "FirstPage (+0x20) is at or after the end of the bitmap (it may not overlap the header, summary or bitmap)." },
+	{ "kdump.bitmap.first_page_align", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: writers page-align the page data; readers do not need it", "FirstPage is a multiple of the page size (0x1000)." },
+	{ "kdump.bitmap.truncated", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'P', 0u, "KDMP bitmap dump layout", "A bitmap dump holds every present page: the file is at least FirstPage + 4096 x (set bits of the bitmap) bytes." },
+	{ "kdump.bitmap.padding", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: bits past Pages name no PFN", "Bits of the bitmap's last byte past bit Pages - 1 are clear." },
+	{ "kdump.bitmap.outside_runs", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: a page no run declares is not physical memory", "Every page the bitmap marks present lies inside a run of PhysicalMemoryBlock (when the header has a run list)." },
+	{ "kdump.exception.parameters", DC_LEVEL_MUST, DC_PHASE_VALIDATE, 0u, 'D', 0u, "EXCEPTION_MAXIMUM_PARAMETERS (MSDoc exception_record); record at 0x7D0 / 0xF00 (KDMP)", "The header's exception record has NumberParameters <= 15 (a record left as the 'PAGE' fill is no record)." },
+	{ "kdump.context.arch", DC_LEVEL_SHOULD, DC_PHASE_VALIDATE, 0u, 'I', 0u, "inferred: ContextRecord at 0x320 / 0x348 (KDMP) holds the crashing CPU's CONTEXT; flags from spec/minidump/context.toml", "The header's ContextRecord is a CONTEXT of MachineImageType's architecture: its ContextFlags carry that architecture's flag (a record left as the 'PAGE' fill is no record; an unknown MachineImageType is not judged)." },
+	{ "kdump.limit.bitmap", DC_LEVEL_MUST, DC_PHASE_LIMIT, 0u, 'I', 0u, "dumpcheck resource budget", "The bitmap's 64-bit words are within the reader's work budget (max_work); a larger bitmap is not examined." },
 	{ "header.truncated", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 3u, "MSDoc minidump_header", "The file holds at least the 32-byte MINIDUMP_HEADER (an empty file is no minidump)." },
 	{ "header.signature", DC_LEVEL_MUST, DC_PHASE_DECODE, 0u, 'D', 1u, "MSDoc minidump_header", "Header.Signature is MINIDUMP_SIGNATURE 0x504D444D ('MDMP')." },
 	{ "header.byte_order", DC_LEVEL_MAY, DC_PHASE_DECODE, 1u, 'I', 0u, "observed: byte-swapped writers", "The signature reads 'PMDM': a big-endian (byte-swapped) dump, which Windows readers do not accept." },
@@ -1169,6 +1373,96 @@ const struct dc_context_desc dc_context_descs[DC_CONTEXT_DESC_COUNT] = {
 };
 
 /* layout pins: every field lies inside its struct */
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_RUN32_BasePage + 4u <= DC_SIZE_PHYSICAL_MEMORY_RUN32, "PHYSICAL_MEMORY_RUN32.BasePage");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_RUN32_PageCount + 4u <= DC_SIZE_PHYSICAL_MEMORY_RUN32, "PHYSICAL_MEMORY_RUN32.PageCount");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_RUN64_BasePage + 8u <= DC_SIZE_PHYSICAL_MEMORY_RUN64, "PHYSICAL_MEMORY_RUN64.BasePage");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_RUN64_PageCount + 8u <= DC_SIZE_PHYSICAL_MEMORY_RUN64, "PHYSICAL_MEMORY_RUN64.PageCount");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_DESCRIPTOR32_NumberOfRuns + 4u <= DC_SIZE_PHYSICAL_MEMORY_DESCRIPTOR32, "PHYSICAL_MEMORY_DESCRIPTOR32.NumberOfRuns");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_DESCRIPTOR32_NumberOfPages + 4u <= DC_SIZE_PHYSICAL_MEMORY_DESCRIPTOR32, "PHYSICAL_MEMORY_DESCRIPTOR32.NumberOfPages");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_DESCRIPTOR64_NumberOfRuns + 4u <= DC_SIZE_PHYSICAL_MEMORY_DESCRIPTOR64, "PHYSICAL_MEMORY_DESCRIPTOR64.NumberOfRuns");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_DESCRIPTOR64_Padding + 4u <= DC_SIZE_PHYSICAL_MEMORY_DESCRIPTOR64, "PHYSICAL_MEMORY_DESCRIPTOR64.Padding");
+_Static_assert(DC_OFF_PHYSICAL_MEMORY_DESCRIPTOR64_NumberOfPages + 8u <= DC_SIZE_PHYSICAL_MEMORY_DESCRIPTOR64, "PHYSICAL_MEMORY_DESCRIPTOR64.NumberOfPages");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_ExceptionCode + 4u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.ExceptionCode");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_ExceptionFlags + 4u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.ExceptionFlags");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_ExceptionRecord + 4u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.ExceptionRecord");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_ExceptionAddress + 4u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.ExceptionAddress");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_NumberParameters + 4u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.NumberParameters");
+_Static_assert(DC_OFF_KDUMP_EXCEPTION_RECORD32_ExceptionInformation + 60u <= DC_SIZE_KDUMP_EXCEPTION_RECORD32, "KDUMP_EXCEPTION_RECORD32.ExceptionInformation");
+_Static_assert(DC_OFF_DUMP_HEADER_Signature + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Signature");
+_Static_assert(DC_OFF_DUMP_HEADER_ValidDump + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.ValidDump");
+_Static_assert(DC_OFF_DUMP_HEADER_MajorVersion + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.MajorVersion");
+_Static_assert(DC_OFF_DUMP_HEADER_MinorVersion + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.MinorVersion");
+_Static_assert(DC_OFF_DUMP_HEADER_DirectoryTableBase + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.DirectoryTableBase");
+_Static_assert(DC_OFF_DUMP_HEADER_PfnDataBase + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.PfnDataBase");
+_Static_assert(DC_OFF_DUMP_HEADER_PsLoadedModuleList + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.PsLoadedModuleList");
+_Static_assert(DC_OFF_DUMP_HEADER_PsActiveProcessHead + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.PsActiveProcessHead");
+_Static_assert(DC_OFF_DUMP_HEADER_MachineImageType + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.MachineImageType");
+_Static_assert(DC_OFF_DUMP_HEADER_NumberProcessors + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.NumberProcessors");
+_Static_assert(DC_OFF_DUMP_HEADER_BugCheckCode + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.BugCheckCode");
+_Static_assert(DC_OFF_DUMP_HEADER_BugCheckParameter + 16u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.BugCheckParameter");
+_Static_assert(DC_OFF_DUMP_HEADER_VersionUser + 32u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.VersionUser");
+_Static_assert(DC_OFF_DUMP_HEADER_PaeEnabled + 1u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.PaeEnabled");
+_Static_assert(DC_OFF_DUMP_HEADER_KdSecondaryVersion + 1u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.KdSecondaryVersion");
+_Static_assert(DC_OFF_DUMP_HEADER_Spare3 + 2u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Spare3");
+_Static_assert(DC_OFF_DUMP_HEADER_KdDebuggerDataBlock + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.KdDebuggerDataBlock");
+_Static_assert(DC_OFF_DUMP_HEADER_PhysicalMemoryBlock + 8u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.PhysicalMemoryBlock");
+_Static_assert(DC_OFF_DUMP_HEADER_Runs + 688u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Runs");
+_Static_assert(DC_OFF_DUMP_HEADER_RunsPadding + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.RunsPadding");
+_Static_assert(DC_OFF_DUMP_HEADER_ContextRecord + 1200u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.ContextRecord");
+_Static_assert(DC_OFF_DUMP_HEADER_Exception + 80u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Exception");
+_Static_assert(DC_OFF_DUMP_HEADER_Comment + 128u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Comment");
+_Static_assert(DC_OFF_DUMP_HEADER_Reserved1 + 1768u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Reserved1");
+_Static_assert(DC_OFF_DUMP_HEADER_DumpType + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.DumpType");
+_Static_assert(DC_OFF_DUMP_HEADER_MiniDumpFields + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.MiniDumpFields");
+_Static_assert(DC_OFF_DUMP_HEADER_SecondaryDataState + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.SecondaryDataState");
+_Static_assert(DC_OFF_DUMP_HEADER_ProductType + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.ProductType");
+_Static_assert(DC_OFF_DUMP_HEADER_SuiteMask + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.SuiteMask");
+_Static_assert(DC_OFF_DUMP_HEADER_WriterStatus + 4u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.WriterStatus");
+_Static_assert(DC_OFF_DUMP_HEADER_RequiredDumpSpace + 8u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.RequiredDumpSpace");
+_Static_assert(DC_OFF_DUMP_HEADER_Reserved2 + 16u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Reserved2");
+_Static_assert(DC_OFF_DUMP_HEADER_SystemUpTime + 8u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.SystemUpTime");
+_Static_assert(DC_OFF_DUMP_HEADER_SystemTime + 8u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.SystemTime");
+_Static_assert(DC_OFF_DUMP_HEADER_Reserved3 + 56u <= DC_SIZE_DUMP_HEADER, "DUMP_HEADER.Reserved3");
+_Static_assert(DC_OFF_DUMP_HEADER64_Signature + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Signature");
+_Static_assert(DC_OFF_DUMP_HEADER64_ValidDump + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.ValidDump");
+_Static_assert(DC_OFF_DUMP_HEADER64_MajorVersion + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.MajorVersion");
+_Static_assert(DC_OFF_DUMP_HEADER64_MinorVersion + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.MinorVersion");
+_Static_assert(DC_OFF_DUMP_HEADER64_DirectoryTableBase + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.DirectoryTableBase");
+_Static_assert(DC_OFF_DUMP_HEADER64_PfnDataBase + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.PfnDataBase");
+_Static_assert(DC_OFF_DUMP_HEADER64_PsLoadedModuleList + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.PsLoadedModuleList");
+_Static_assert(DC_OFF_DUMP_HEADER64_PsActiveProcessHead + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.PsActiveProcessHead");
+_Static_assert(DC_OFF_DUMP_HEADER64_MachineImageType + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.MachineImageType");
+_Static_assert(DC_OFF_DUMP_HEADER64_NumberProcessors + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.NumberProcessors");
+_Static_assert(DC_OFF_DUMP_HEADER64_BugCheckCode + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.BugCheckCode");
+_Static_assert(DC_OFF_DUMP_HEADER64_BugCheckCodePadding + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.BugCheckCodePadding");
+_Static_assert(DC_OFF_DUMP_HEADER64_BugCheckParameter + 32u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.BugCheckParameter");
+_Static_assert(DC_OFF_DUMP_HEADER64_VersionUser + 32u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.VersionUser");
+_Static_assert(DC_OFF_DUMP_HEADER64_KdDebuggerDataBlock + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.KdDebuggerDataBlock");
+_Static_assert(DC_OFF_DUMP_HEADER64_PhysicalMemoryBlock + 16u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.PhysicalMemoryBlock");
+_Static_assert(DC_OFF_DUMP_HEADER64_Runs + 688u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Runs");
+_Static_assert(DC_OFF_DUMP_HEADER64_ContextRecord + 3000u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.ContextRecord");
+_Static_assert(DC_OFF_DUMP_HEADER64_Exception + 152u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Exception");
+_Static_assert(DC_OFF_DUMP_HEADER64_DumpType + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.DumpType");
+_Static_assert(DC_OFF_DUMP_HEADER64_DumpTypePadding + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.DumpTypePadding");
+_Static_assert(DC_OFF_DUMP_HEADER64_RequiredDumpSpace + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.RequiredDumpSpace");
+_Static_assert(DC_OFF_DUMP_HEADER64_SystemTime + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.SystemTime");
+_Static_assert(DC_OFF_DUMP_HEADER64_Comment + 128u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Comment");
+_Static_assert(DC_OFF_DUMP_HEADER64_SystemUpTime + 8u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.SystemUpTime");
+_Static_assert(DC_OFF_DUMP_HEADER64_MiniDumpFields + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.MiniDumpFields");
+_Static_assert(DC_OFF_DUMP_HEADER64_SecondaryDataState + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.SecondaryDataState");
+_Static_assert(DC_OFF_DUMP_HEADER64_ProductType + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.ProductType");
+_Static_assert(DC_OFF_DUMP_HEADER64_SuiteMask + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.SuiteMask");
+_Static_assert(DC_OFF_DUMP_HEADER64_WriterStatus + 4u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.WriterStatus");
+_Static_assert(DC_OFF_DUMP_HEADER64_Unused1 + 1u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Unused1");
+_Static_assert(DC_OFF_DUMP_HEADER64_KdSecondaryVersion + 1u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.KdSecondaryVersion");
+_Static_assert(DC_OFF_DUMP_HEADER64_Unused2 + 2u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Unused2");
+_Static_assert(DC_OFF_DUMP_HEADER64_Reserved0 + 4016u <= DC_SIZE_DUMP_HEADER64, "DUMP_HEADER64.Reserved0");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_Signature + 4u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.Signature");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_ValidDump + 4u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.ValidDump");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_Reserved + 24u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.Reserved");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_FirstPage + 8u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.FirstPage");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_TotalPresentPages + 8u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.TotalPresentPages");
+_Static_assert(DC_OFF_DUMP_BITMAP_HEADER_Pages + 8u <= DC_SIZE_DUMP_BITMAP_HEADER, "DUMP_BITMAP_HEADER.Pages");
 _Static_assert(DC_OFF_MINIDUMP_HEADER_Signature + 4u <= DC_SIZE_MINIDUMP_HEADER, "MINIDUMP_HEADER.Signature");
 _Static_assert(DC_OFF_MINIDUMP_HEADER_Version + 4u <= DC_SIZE_MINIDUMP_HEADER, "MINIDUMP_HEADER.Version");
 _Static_assert(DC_OFF_MINIDUMP_HEADER_NumberOfStreams + 4u <= DC_SIZE_MINIDUMP_HEADER, "MINIDUMP_HEADER.NumberOfStreams");

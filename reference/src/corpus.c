@@ -55,7 +55,7 @@ static bool check_id(struct dci_sc *c, const struct dc_toml_value *table, struct
 	k->file_name = dc_process_strdup(c->p, name);
 	if (!k->file_name)
 		return nomem(c);
-	if (k->kind == DC_CASE_DUMP)
+	if (k->kind == DC_CASE_DUMP || k->kind == DC_CASE_KDUMP)
 		return true;
 	snprintf(name, sizeof(name), "%c_%s.jsonl", k->verdict, prefixed ? id + 2 : id);
 	k->trace_name = dc_process_strdup(c->p, name);
@@ -92,7 +92,11 @@ static bool base_name(struct dci_sc *c, const struct dc_toml_value *t, struct dc
 	    strchr(k->base, '\\'))
 		return dci_sc_fail(c, dc_toml_get(t, "base"), "base",
 				   k->kind == DC_CASE_DCB ? "a script file name in spec/dcb-scripts (\"window.toml\")"
-							  : "a scenario file name in spec/scenarios (\"plain.toml\")");
+				   : k->kind == DC_CASE_KDUMP
+					   ? "a kernel-dump scenario file name in spec/kdump-scenarios (\"full64.toml\")"
+				   : k->kind == DC_CASE_FILTER
+					   ? "a scenario file name in spec/filter-scenarios (\"encrypting.toml\")"
+					   : "a scenario file name in spec/scenarios (\"plain.toml\")");
 	return true;
 }
 
@@ -343,6 +347,18 @@ static bool dcb_record_name(const char *name)
 	return false;
 }
 
+/* The record kinds of spec/filter-trace.md, or a FILTER_CALLBACK name
+ * (the callback records of that routine). */
+static bool filter_record_name(const char *name)
+{
+	static const char *const names[] = { "header", "init", "callback", "write", "read", "result" };
+	uint64_t v;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return strncmp(name, "Callback", 8) == 0 && dc_enum_parse(DC_E_FILTER_CALLBACK, name, &v);
+}
+
 /* `record` (+ `nth`, default 1) naming a record of a `kind` case's trace;
  * `rkey`/`nkey` are the keys read. */
 static bool trace_sel(struct dci_sc *c, const struct dc_toml_value *v, enum dc_case_kind kind, const char *rkey,
@@ -356,7 +372,10 @@ static bool trace_sel(struct dci_sc *c, const struct dc_toml_value *v, enum dc_c
 	if (kind == DC_CASE_DCB && !dcb_record_name(sel->record))
 		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"call\", \"fill\", \"drain\" or \"result\"",
 				   sel->record);
-	if (kind != DC_CASE_DCB && !writer_record_name(sel->record))
+	if (kind == DC_CASE_FILTER && !filter_record_name(sel->record))
+		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"init\", \"callback\", \"write\", \"read\", "
+				   "\"result\" or a FILTER_CALLBACK name", sel->record);
+	if (kind != DC_CASE_DCB && kind != DC_CASE_FILTER && !writer_record_name(sel->record))
 		return dci_sc_fail(c, v, rkey, "'%s': \"header\", \"result\" or a MINIDUMP_CALLBACK_TYPE name",
 				   sel->record);
 	return true;
@@ -441,9 +460,17 @@ static bool kind_keys(struct dci_sc *c, const struct dc_toml_value *t, const str
 	static const char *const not_dump[] = { "trace_edits", "renumber", NULL };
 	static const char *const not_dcb[] = { "limits", "dump_type", "user_streams", "inserts",
 					       "writes", "patches", "truncate", NULL };
-	static const char *const *const keys[] = { not_dump, not_trace, not_dcb }; /* enum dc_case_kind */
+	/* a kernel dump has no minidump field paths, no DumpType or user streams to override */
+	static const char *const not_kdump[] = { "trace_edits", "renumber", "dump_type", "user_streams",
+						 "patches", NULL };
+	static const char *const *const keys[] = { not_dump, not_trace, not_dcb, not_kdump,
+						    not_dcb /* filter: trace edits only */ }; /* enum dc_case_kind */
 	static const char *const why[] = { "only with kind = \"trace\" or \"dcb\"",
-					   "not a key of kind = \"trace\"", "not a key of kind = \"dcb\"" };
+					   "not a key of kind = \"trace\"", "not a key of kind = \"dcb\"",
+					   "not a key of kind = \"kdump\" (edit the bytes with writes)",
+					   "not a key of kind = \"filter\" (it has trace edits only)" };
+	if ((size_t)k->kind >= sizeof(keys) / sizeof(keys[0]))
+		return true; /* kinds without a list here check their keys when built */
 	for (size_t i = 0; keys[k->kind][i]; i++)
 		if (dc_toml_get(t, keys[k->kind][i]))
 			return dci_sc_fail(c, t, keys[k->kind][i], "%s", why[k->kind]);

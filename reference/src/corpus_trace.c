@@ -87,11 +87,25 @@ static bool is_dcb_record(const char *line, const char *record)
 	return strncmp(line, key, strlen(key)) == 0;
 }
 
+/* A filter trace (spec/filter-trace.md) also starts every record with its
+ * `record` key; a FILTER_CALLBACK name selects the callback records of that
+ * routine. */
+static bool is_filter_record(const char *line, const char *record)
+{
+	char key[96];
+	if (strncmp(record, "Callback", 8) != 0)
+		return is_dcb_record(line, record);
+	snprintf(key, sizeof(key), ",\"callback\":\"%s\",", record);
+	return is_dcb_record(line, "callback") && strstr(line, key) != NULL;
+}
+
 static bool is_record(enum dc_case_kind kind, const char *line, const char *record)
 {
 	char key[96];
 	if (kind == DC_CASE_DCB)
 		return is_dcb_record(line, record);
+	if (kind == DC_CASE_FILTER)
+		return is_filter_record(line, record);
 	if (strcmp(record, "header") == 0 || strcmp(record, "result") == 0) {
 		snprintf(key, sizeof(key), "\"record\":\"%s\"", record);
 		return strstr(line, key) != NULL;
@@ -231,6 +245,25 @@ static enum dc_err renumber_dcb(struct lines *l)
 	return err;
 }
 
+/* A filter trace numbers every record but header and result; the result
+ * counts the write and read records. */
+static enum dc_err renumber_filter(struct lines *l)
+{
+	uint64_t seq = 0, writes = 0, reads = 0;
+	enum dc_err err = DC_OK;
+	for (size_t i = 0; err == DC_OK && i < l->n; i++) {
+		if (is_dcb_record(l->v[i], "header") || is_dcb_record(l->v[i], "result"))
+			continue;
+		writes += is_dcb_record(l->v[i], "write");
+		reads += is_dcb_record(l->v[i], "read");
+		err = set_number(l, i, "\"seq\":", ++seq);
+	}
+	for (size_t i = 0; err == DC_OK && i < l->n; i++)
+		if (is_dcb_record(l->v[i], "result") && (err = set_number(l, i, "\"writes\":", writes)) == DC_OK)
+			err = set_number(l, i, "\"reads\":", reads);
+	return err;
+}
+
 static enum dc_err join(const struct lines *l, struct dc_buf *out)
 {
 	enum dc_err err = DC_OK;
@@ -260,7 +293,9 @@ enum dc_err dc_case_edit_trace(const struct dc_case *c, const char *text, size_t
 	for (size_t k = 0; err == DC_OK && k < c->ntedits; k++)
 		err = one_tedit(&x, &l, k);
 	if (err == DC_OK && c->renumber)
-		err = c->kind == DC_CASE_DCB ? renumber_dcb(&l) : renumber_writer(&l);
+		err = c->kind == DC_CASE_DCB      ? renumber_dcb(&l)
+		      : c->kind == DC_CASE_FILTER ? renumber_filter(&l)
+						  : renumber_writer(&l);
 	if (err == DC_OK)
 		err = join(&l, out);
 	if (err != DC_OK && why_len && !why[0])

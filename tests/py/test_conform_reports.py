@@ -31,6 +31,7 @@ import norm_obj2yaml  # noqa: E402
 import normalize  # noqa: E402
 import readers  # noqa: E402
 import report_formats  # noqa: E402
+import trace_conform  # noqa: E402
 import writers  # noqa: E402
 
 DUMPCHECK = os.environ.get("DUMPCHECK", str(ROOT / "build/debug/dumpcheck"))
@@ -109,6 +110,68 @@ class EvalTest(unittest.TestCase):
             self.assertFalse(conform_eval.run_ok({**run, "status": "returned-true"}))
             self.assertTrue(conform_eval.run_ok({"status": "returned-true", "expect": {"roundtrip": False}}))
             self.assertFalse(conform_eval.run_ok({"status": "crash", "expect": {}}))
+
+    def test_filter_expect(self):
+        """A negative control is met when its [expect] rules fire and no other MUST does."""
+        must = lambda r: {"rule": r, "level": "MUST", "impl": False, "source": "trace",  # noqa: E731
+                          "offset": 9, "detail": "x"}
+        note = {"rule": "filter.error.write", "level": "MAY", "impl": True, "source": "trace"}
+        ctl = {"scenario": "misbehave-offset", "status": "returned-true",
+               "expect": {"fires": ["filter.write.offset_unchanged"]},
+               "findings": [must("filter.write.offset_unchanged"), note],
+               "checked": ["filter.write.offset_unchanged", "filter.write.count_unchanged"]}
+        self.assertTrue(conform_eval.run_ok(ctl))
+        self.assertEqual(conform_eval.unexpected_must(ctl), [])
+        self.assertFalse(conform_eval.run_ok({**ctl, "findings": [note]}), "did not fire")
+        other = {**ctl, "findings": ctl["findings"] + [must("filter.write.count_unchanged")]}
+        self.assertFalse(conform_eval.run_ok(other), "another MUST rule fired")
+        plain = {"scenario": "full", "status": "returned-true", "expect": {},
+                 "findings": [must("filter.write.count_unchanged")], "checked": []}
+        self.assertFalse(conform_eval.run_ok(plain))
+        self.assertTrue(conform_eval.run_ok({**plain, "findings": [note]}))
+        rules = [{"id": r, "level": lv, "phase": "protocol", "impl": lv == "MAY", "text": "",
+                  "source": ""} for r, lv in (("filter.write.offset_unchanged", "MUST"),
+                                              ("filter.write.count_unchanged", "MUST"),
+                                              ("filter.error.write", "MAY"),
+                                              ("filter.init.version", "MUST"))]
+        impl = {"name": "filter-reference", "kind": "writer", "family": "filter",
+                "available": True, "reason": "", "runs": [ctl]}
+        cells = conform_eval.writer_cells(impl, rules)
+        self.assertEqual(cells["filter.write.offset_unchanged"]["status"], "pass")
+        self.assertTrue(cells["filter.write.offset_unchanged"]["items"][0]["expected"])
+        self.assertEqual(cells["filter.write.count_unchanged"]["status"], "pass")
+        self.assertEqual(cells["filter.error.write"]["status"], "impl")
+        self.assertEqual(cells["filter.init.version"]["status"], "none")
+        self.assertEqual(cells["(scenario outcomes)"]["status"], "pass")
+        cells = conform_eval.writer_cells({**impl, "runs": [other]}, rules)
+        self.assertEqual(cells["filter.write.count_unchanged"]["status"], "fail")
+        self.assertEqual(cells["(scenario outcomes)"]["status"], "fail")
+        cases = list(report_formats._writer_cases({**impl, "runs": [ctl, other]},
+                                                  {r["id"]: r for r in rules}))
+        self.assertEqual([c[1] for c in cases], ["pass", "fail"])
+
+    def test_scenario_expect_tables(self):
+        fam = trace_conform.FAMILIES["filter"]
+        self.assertEqual(trace_conform.load_expect(fam.inputs / "misbehave-offset.toml"),
+                         {"fires": ["filter.write.offset_unchanged"]})
+        self.assertEqual(trace_conform.load_expect(fam.inputs / "full.toml"), {})
+        controls = [p.stem for p in fam.inputs.glob("*.toml")
+                    if trace_conform.load_expect(p).get("fires")]
+        self.assertIn("bad-version", controls)
+        self.assertTrue({"misbehave-count", "misbehave-in-place", "misbehave-offset",
+                         "misbehave-oversize", "misbehave-unaligned"} <= set(controls))
+
+    def test_kdump_na_cells(self):
+        """A reader without [kdump]: kdump.* rows and (kdump verdicts) n.a."""
+        impl = {"name": "peer", "kind": "reader", "available": True, "reason": "",
+                "na_kinds": {"kdump": "the adapter has no [kdump] table"},
+                "files": [{**_file("corpus", "bad_sig", "n", "reject"), "ok": True,
+                           "problems": []}]}
+        cells = conform_eval.reader_cells(impl, ["header.signature", "kdump.header.signature"])
+        self.assertEqual(cells["kdump.header.signature"]["status"], "na")
+        self.assertEqual(cells["(kdump verdicts)"]["status"], "na")
+        self.assertEqual(cells["(corpus verdicts)"]["status"], "pass")
+        self.assertEqual(cells["header.signature"]["status"], "none")
 
     def test_cells(self):
         doc = synthetic_doc()
@@ -250,6 +313,28 @@ class ReaderRunnerTest(unittest.TestCase):
         self.assertFalse(impl["available"])
         self.assertIn("no-such-tool", impl["reason"])
 
+    def test_kdump_table(self):
+        by_name = {a.name: a for a in readers.load_adapters(ROOT / "adapters/readers")}
+        ref = readers.for_kind(by_name["reference"], "kdump")
+        self.assertIn("--kdump", ref.command)
+        self.assertIn("--kdump", ref.findings["command"])
+        self.assertIsNone(ref.summary)
+        self.assertIs(readers.for_kind(by_name["reference"], "dump"), by_name["reference"])
+        self.assertIsNone(readers.for_kind(by_name["obj2yaml"], "kdump"), "obj2yaml reads no kdump")
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / "k.toml"
+            p.write_text('name = "k"\ncommand = ["a", "{dump}"]\n[kdump]\n')
+            k = readers.for_kind(readers.load_adapter(p), "kdump")
+            self.assertEqual((k.command, k.findings), (["a", "{dump}"], None))
+            p.write_text('name = "k"\ncommand = ["a"]\n[kdump]\ncommand = ["b"]\n'
+                         'findings = ["c"]\n')
+            k = readers.for_kind(readers.load_adapter(p), "kdump")
+            self.assertEqual((k.command, k.findings), (["b"], {"command": ["c"]}))
+            for bad in ('colour = 1', 'command = "b"', 'command = []', 'findings = "c"'):
+                p.write_text(f'name = "k"\ncommand = ["a"]\n[kdump]\n{bad}\n')
+                with self.assertRaises(ValueError, msg=bad):
+                    readers.load_adapter(p)
+
     def test_load_adapters(self):
         names = [a.name for a in readers.load_adapters(ROOT / "adapters/readers")]
         self.assertIn("reference", names)
@@ -298,7 +383,8 @@ class Obj2yamlTest(unittest.TestCase):
 
 
 def make_corpus(folder: Path) -> None:
-    """A hand-made dumpcheck-corpus v1 manifest over a generated dump and three patches."""
+    """A hand-made dumpcheck-corpus v1 manifest over a generated dump and three
+    patches, and two kernel dump cases (a clean render and a broken signature)."""
     base = folder / "base.dmp"
     mkscale.generate("modules-threads", str(base), count=2)
     data = base.read_bytes()
@@ -313,8 +399,22 @@ def make_corpus(folder: Path) -> None:
         (folder / f"{name}.dmp").write_bytes(body)
         cases.append({"id": name[2:], "file": f"{name}.dmp", "verdict": verdict, "fires": fires,
                       "quiet": quiet, "description": name, "source": "test"})
+    (folder / "kdump").mkdir()
+    good = folder / "kdump/y_kdump_full64.dmp"
+    subprocess.run([DUMPCHECK, "kdump-write", str(ROOT / "spec/kdump-scenarios/full64.toml"),
+                    str(good)], check=True, capture_output=True)
+    (folder / "kdump/n_kdump_signature.dmp").write_bytes(b"XXXX" + good.read_bytes()[4:])
+    for name, verdict, fires, quiet in (
+            ("y_kdump_full64", "y", [], ["kdump.header.signature"]),
+            ("n_kdump_signature", "n", ["kdump.header.signature"], [])):
+        cases.append({"id": name, "file": f"kdump/{name}.dmp", "kind": "kdump",
+                      "verdict": verdict, "fires": fires, "quiet": quiet,
+                      "description": name, "source": "test"})
     (folder / "manifest.json").write_text(json.dumps(
         {"schema": "dumpcheck-corpus", "version": 1, "cases": cases}))
+
+
+FILTER_SCENARIOS = ("full", "misbehave-offset", "fail-write")
 
 
 @unittest.skipUnless(Path(DUMPCHECK).exists(), f"{DUMPCHECK} not built")
@@ -324,19 +424,69 @@ class EndToEndTest(unittest.TestCase):
             t = Path(tmp)
             (t / "corpus").mkdir()
             make_corpus(t / "corpus")
+            (t / "scenarios").mkdir()
+            (t / "dcb-none").mkdir()
+            for name in FILTER_SCENARIOS:
+                shutil.copy(ROOT / f"spec/filter-scenarios/{name}.toml", t / "scenarios")
             with contextlib.redirect_stdout(io.StringIO()) as out:
                 rc = conform.main(["--dumpcheck", DUMPCHECK, "--corpus", str(t / "corpus"),
                                    "--real-dumps", str(t / "absent"), "--out", str(t / "out"),
-                                   "--report", str(t / "report"), "--no-writers"])
+                                   "--report", str(t / "report"), "--no-writers",
+                                   "--dcb-adapters", str(t / "dcb-none"),
+                                   "--filter-scenarios", str(t / "scenarios")])
             self.assertIn("[3/5] readers", out.getvalue())
             self.assertIn(str(t / "report/matrix.html"), out.getvalue())
             self.assertEqual(rc, 0)
             doc = json.loads((t / "report/report.json").read_text())
-            ref = next(i for i in doc["implementations"] if i["name"] == "reference")
-            self.assertEqual(ref["totals"]["files"], 4)
+            impls = {(i["kind"], i["name"]): i for i in doc["implementations"]}
+            ref = impls[("reader", "reference")]
+            self.assertEqual(ref["totals"]["files"], 6)
             self.assertEqual(ref["totals"]["mismatches"], 0, ref["files"])
             self.assertEqual(ref["cells"]["header.signature"]["status"], "pass")
             self.assertIn("absent", doc["inputs"]["real_dumps"]["note"])
+            self.assertEqual(doc["inputs"]["kdump"]["cases"], 2)
+            # kernel dumps: judged by the reference reader, n.a. for obj2yaml
+            self.assertEqual(ref["cells"]["kdump.header.signature"]["status"], "pass")
+            self.assertEqual(ref["cells"]["kdump.header.signature"]["count"], 2)
+            self.assertEqual(ref["cells"]["(kdump verdicts)"]["status"], "pass")
+            obj = impls[("reader", "obj2yaml")]
+            self.assertEqual(obj["cells"]["kdump.header.signature"]["status"], "na")
+            self.assertEqual(obj["cells"]["(kdump verdicts)"]["status"], "na")
+            self.assertFalse([f for f in obj["files"] if f.get("kind") == "kdump"],
+                             "obj2yaml was run on a kernel dump")
+            # the filter stack: rules judged, the negative control met
+            flt = impls[("writer", "filter-reference")]
+            self.assertEqual(flt["family"], "filter")
+            runs = {r["scenario"]: r for r in flt["runs"]}
+            self.assertEqual(set(runs), set(FILTER_SCENARIOS))
+            ctl = runs["misbehave-offset"]
+            self.assertEqual(ctl["expect"], {"fires": ["filter.write.offset_unchanged"]})
+            self.assertIn("filter.write.offset_unchanged", {x["rule"] for x in ctl["findings"]})
+            self.assertTrue(conform_eval.run_ok(ctl), ctl)
+            cells = flt["cells"]
+            self.assertEqual(cells["filter.write.offset_unchanged"]["status"], "pass")
+            self.assertEqual(cells["filter.error.write"]["status"], "impl")
+            self.assertEqual(cells["(scenario outcomes)"]["status"], "pass")
+            self.assertEqual(flt["totals"]["must_rules_failed"], 0)
+            self.assertTrue(all(c["status"] != "none" for r, c in cells.items()
+                                if r.startswith("filter.write.")))
+            summary = (t / "report/summary.txt").read_text()
+            self.assertIn("2 kernel dump cases", summary)
+            self.assertIn("kdump: 2 kernel dump cases: 1 accept, 1 reject, 0 unexpected", summary)
+            self.assertIn("filter-reference", summary)
+            self.assertIn("negative controls ([expect] fires): 2/2 met", summary)
+            junit = ET.parse(t / "report/junit.xml").getroot()
+            suite = next(s for s in junit if s.get("name") == "writer.filter-reference")
+            self.assertEqual((suite.get("tests"), suite.get("failures")), ("3", "0"))
+            if CHROMIUM:
+                dom = chromium_dom(t / "report/matrix.html", t)
+                self.assertEqual(dom.cells[("kdump.header.signature", "reader:reference")],
+                                 {"pass"})
+                self.assertEqual(dom.cells[("(kdump verdicts)", "reader:obj2yaml")], {"na"})
+                self.assertEqual(dom.cells[("filter.write.offset_unchanged",
+                                            "writer:filter-reference")], {"pass"})
+                self.assertEqual(dom.cells[("(scenario outcomes)",
+                                            "writer:filter-reference")], {"pass"})
 
     def test_old_dumpcheck_without_corpus_or_conform(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -403,6 +553,18 @@ class _Dom(HTMLParser):
             self.filter_hidden = "hidden" in a
 
 
+def chromium_dom(page: Path, tmp: Path) -> _Dom:
+    """matrix.html PAGE as headless Chromium leaves it after its script ran."""
+    r = subprocess.run([CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox",
+                        f"--user-data-dir={tmp}/profile", "--dump-dom", page.as_uri()],
+                       capture_output=True, text=True, timeout=90)
+    if r.returncode != 0:
+        raise AssertionError(f"chromium exited {r.returncode}: {r.stderr[-2000:]}")
+    dom = _Dom()
+    dom.feed(r.stdout)
+    return dom
+
+
 @unittest.skipUnless(CHROMIUM, "chromium not installed (make deps installs it): "
                                "headless matrix.html test skipped")
 class ChromiumMatrixTest(unittest.TestCase):
@@ -411,12 +573,7 @@ class ChromiumMatrixTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             page = Path(tmp) / "matrix.html"
             page.write_text(matrix_html.render(doc))
-            r = subprocess.run([CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox",
-                                f"--user-data-dir={tmp}/profile", "--dump-dom", page.as_uri()],
-                               capture_output=True, text=True, timeout=90)
-        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
-        dom = _Dom()
-        dom.feed(r.stdout)
+            dom = chromium_dom(page, Path(tmp))
         self.assertEqual(dom.rows, [r["id"] for r in RULES] + list(doc["pseudo_rows"]))
         self.assertEqual(dom.columns, ["reader:reference", "reader:peer", "writer:reference",
                                        "writer:wine-dbghelp"])

@@ -1,13 +1,18 @@
 """The conformance corpus: `dumpcheck corpus` over spec/cases, and every file
 held to its case by the reference validator, every trace case by the trace
-checker, every DriverCallback (dcb) case by the dcb checker.
+checker, every DriverCallback (dcb) case by the dcb checker, every kernel
+dump (kdump) case by the kernel-dump validator, every filter-stack (filter)
+case by the filter checker.
 
 The check is done twice on purpose: `dumpcheck corpus --verify` validates in
 process (it alone can apply a case's `limits`), and this test re-validates
 every dump case's file without limits through `dumpcheck validate --format
 json`, every trace case's trace and dump through `dumpcheck check-trace
 --format json TRACE DUMP`, every dcb case's trace through `dumpcheck
-dcb-check --format json TRACE`, and judges fires / quiet / verdict / exact
+dcb-check --format json TRACE`, every kdump case's file through `dumpcheck
+validate --kdump --format json` (the kernel-dump validator, also for the
+cases whose signature is broken), every filter case's trace and image
+through `dumpcheck filter-check --format json TRACE [IMAGE]`, and judges fires / quiet / verdict / exact
 itself, so that a bug in one path cannot hide a wrong case. Run with
 DUMPCHECK=build/<variant>/dumpcheck."""
 from __future__ import annotations
@@ -90,8 +95,32 @@ class CorpusTest(unittest.TestCase):
         traces = [c for c in m["cases"] if c["kind"] == "trace"]
         dcbs = [c for c in m["cases"] if c["kind"] == "dcb"]
         self.assertTrue(dumps and traces and dcbs)
-        self.assertEqual({c["kind"] for c in m["cases"]}, {"dump", "trace", "dcb"})
+        kdumps = [c for c in m["cases"] if c["kind"] == "kdump"]
+        self.assertTrue(kdumps)
+        self.assertLessEqual({"dump", "trace", "dcb", "kdump"}, {c["kind"] for c in m["cases"]})
+        # kdump cases are kernel dumps, in kdump/ (not minidumps: not in OUT_DIR itself)
+        self.assertEqual(sorted("kdump/" + p.name for p in (self.out / "kdump").iterdir()),
+                         sorted(c["file"] for c in kdumps))
+        for c in kdumps:
+            bare = c["id"][2:] if c["id"][1] == "_" else c["id"]
+            self.assertEqual(c["file"], f"kdump/{c['verdict']}_{bare}.dmp")
+            self.assertNotIn("trace", c)
+            self.assertEqual((self.out / c["file"]).stat().st_size, c["size"])
+            self.assertTrue(c["source"]["scenario"].startswith("spec/kdump-scenarios/"))
+            self.assertTrue((ROOT / c["source"]["scenario"]).is_file())
         self.assertEqual(m["skipped"], [])
+        # filter cases: a trace and the read-back image (empty when the read path stopped), in filter/
+        filters = [c for c in m["cases"] if c["kind"] == "filter"]
+        self.assertTrue(filters)
+        self.assertEqual(sorted("filter/" + p.name for p in (self.out / "filter").iterdir()),
+                         sorted([c["file"] for c in filters] + [c["trace"] for c in filters]))
+        for c in filters:
+            bare = c["id"][2:] if c["id"][1] == "_" else c["id"]
+            self.assertEqual((c["trace"], c["file"]),
+                             (f"filter/{c['verdict']}_{bare}.jsonl", f"filter/{c['verdict']}_{bare}.dmp"))
+            self.assertEqual((self.out / c["trace"]).stat().st_size, c["size"])
+            self.assertTrue(c["source"]["scenario"].startswith("spec/filter-scenarios/"))
+            self.assertTrue((ROOT / c["source"]["scenario"]).is_file())
         # trace cases live in trace/: OUT_DIR's own [yni]_*.dmp are the readers' cases only
         self.assertEqual(sorted(p.name for p in self.out.glob("*.dmp")), sorted(c["file"] for c in dumps))
         self.assertEqual(sorted("trace/" + p.name for p in (self.out / "trace").iterdir()),
@@ -134,6 +163,51 @@ class CorpusTest(unittest.TestCase):
         verdicts = {c["verdict"] for c in cases}
         self.assertEqual(verdicts, {"y", "n", "i"})
 
+    def test_every_kdump_case_against_the_validator(self) -> None:
+        """Every kdump case without limits: `dumpcheck validate --kdump --format json`, judged here."""
+        cases = [c for c in self.manifest["cases"] if "limits" not in c and c["kind"] == "kdump"]
+        out = run("validate", "--kdump", "--format", "json", *[str(self.out / c["file"]) for c in cases])
+        self.assertIn(out.returncode, (0, 1), out.stderr)
+        results = {"kdump/" + Path(f["path"]).name: f for f in json.loads(out.stdout)["files"]}
+        failures = []
+        for c in cases:
+            why = judge(c, results[c["file"]], self.rules)
+            if why:
+                failures.append(f"{c['file']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
+        self.assertEqual(failures, [], "\n".join(failures))
+        self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
+        # without --kdump, a file with a kernel dump signature is judged as one too
+        sound = [c for c in cases if c["verdict"] == "y"]
+        out = run("validate", "--format", "json", *[str(self.out / c["file"]) for c in sound])
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertTrue(all(f["verdict"] == "y" for f in json.loads(out.stdout)["files"]))
+        # a kdump case names kdump.* rules only
+        for c in self.manifest["cases"]:
+            if c["kind"] == "kdump":
+                self.assertTrue(all(r.startswith("kdump.") for r in c["fires"] + c["quiet"]), c["id"])
+
+    def test_kdump_case_errors(self) -> None:
+        """A kdump case may not patch minidump paths; a wrong kdump expectation fails --verify."""
+        head = ('[[case]]\nid = "{id}"\nkind = "kdump"\nverdict = "{v}"\ndescription = "x"\n'
+                'base = "full64.toml"\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp) / "spec"
+            (spec / "cases").mkdir(parents=True)
+            (spec / "kdump-scenarios").symlink_to(ROOT / "spec/kdump-scenarios")
+            (spec / "cases/k.toml").write_text(
+                head.format(id="n_x", v="n") + 'fires = ["kdump.header.signature"]\n'
+                'patches = [{ path = "header.Signature", value = 1 }]\n')
+            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn("patches", proc.stderr)
+            (spec / "cases/k.toml").write_text(
+                head.format(id="y_x", v="y") + 'quiet = ["kdump.header.signature"]\n'
+                'writes = [{ at = 0, hex = "00" }]\n')
+            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            self.assertIn("kdump/y_x.dmp", proc.stderr)
+            self.assertIn("kdump.header.signature fires", proc.stderr)
+
     def test_every_trace_case_against_check_trace(self) -> None:
         """Every trace case: `dumpcheck check-trace --format json TRACE DUMP`, judged here."""
         cases = [c for c in self.manifest["cases"] if c["kind"] == "trace"]
@@ -174,6 +248,30 @@ class CorpusTest(unittest.TestCase):
         self.assertEqual(failures, [], "\n".join(failures))
         self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
 
+    def test_every_filter_case_against_filter_check(self) -> None:
+        """Every filter case: `dumpcheck filter-check --format json TRACE [IMAGE]`, judged here."""
+        cases = [c for c in self.manifest["cases"] if c["kind"] == "filter"]
+        failures = []
+        for c in cases:
+            image = self.out / c["file"]
+            args = [str(self.out / c["trace"])] + ([str(image)] if image.stat().st_size else [])
+            out = run("filter-check", "--format", "json", *args)
+            if out.returncode not in (0, 1):
+                failures.append(f"{c['trace']}: filter-check exited {out.returncode}: {out.stderr.strip()}")
+                continue
+            files = json.loads(out.stdout)["files"]
+            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
+            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
+            why = judge(c, files, self.rules)
+            if why:
+                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
+        self.assertEqual(failures, [], "\n".join(failures))
+        self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
+        # the encrypting run's image is the kernel dump itself: the validator accepts it
+        enc = next(c for c in cases if c["id"] == "y_filter_clean_encrypting")
+        out = run("validate", "--format", "json", str(self.out / enc["file"]))
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
     def test_rule_coverage(self) -> None:
         """Every rule fires in a case and stays quiet in one (writer.* aside, as specgen)."""
         fires = {r for c in self.manifest["cases"] for r in c["fires"]}
@@ -191,6 +289,11 @@ class CorpusTest(unittest.TestCase):
             self.assertEqual(bool(dcb_rules), c["kind"] == "dcb", c["id"])
             if c["kind"] == "dcb":
                 self.assertEqual(dcb_rules, set(c["fires"] + c["quiet"]), c["id"])
+            # the filter checker judges filter.* rules only, and only it does
+            filter_rules = {r for r in c["fires"] + c["quiet"] if r.startswith("filter.")}
+            self.assertEqual(bool(filter_rules), c["kind"] == "filter", c["id"])
+            if c["kind"] == "filter":
+                self.assertEqual(filter_rules, set(c["fires"] + c["quiet"]), c["id"])
 
     def test_deterministic(self) -> None:
         other = Path(self.tmp.name) / "again"
@@ -213,12 +316,15 @@ class CorpusTest(unittest.TestCase):
         (out / "dcb").mkdir()
         (out / "dcb/n_gone.jsonl").write_text("old")
         (out / "dcb/keep.jsonl").write_text("not ours")
+        (out / "kdump").mkdir()
+        (out / "kdump/i_gone.dmp").write_bytes(b"old")
         self.assertEqual(run("corpus", "--spec", str(ROOT / "spec"), str(out)).returncode, 0)
         self.assertFalse((out / "n_gone.dmp").exists())
         self.assertFalse((out / "trace/y_gone.jsonl").exists())
         self.assertFalse((out / "trace/y_gone.dmp").exists())
         self.assertFalse((out / "dcb/n_gone.jsonl").exists())
         self.assertTrue((out / "dcb/keep.jsonl").exists())
+        self.assertFalse((out / "kdump/i_gone.dmp").exists())
         self.assertTrue((out / "n_gone.jsonl").exists())
         self.assertTrue((out / "keep.txt").exists())
 

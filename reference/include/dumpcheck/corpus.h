@@ -179,6 +179,15 @@ enum dc_err dc_case_build(const struct dc_case *c, const char *scenario_dir, str
 enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_dir, struct dc_buf *dump,
 				struct dc_buf *trace, char *why, size_t why_len);
 
+/* Build the file of kdump case `c`: load the kernel-dump scenario
+ * `scenario_dir`/c->base, render its dump with the reference model (at most
+ * DC_CASE_MAX_FILE bytes), apply the byte edits (inserts, writes, truncate).
+ * DC_E_IO and the scenario loader's errors for the scenario; DC_E_LIMIT for a
+ * dump too large; dc_case_apply's errors. Judged by dc_kdump_validate and
+ * dc_case_check. */
+enum dc_err dc_case_build_kdump(const struct dc_case *c, const char *scenario_dir, struct dc_buf *out,
+				char *why, size_t why_len);
+
 /* Apply the trace edits of trace or dcb case `c` to the trace
  * `text[0..len)`, in order, then renumber when the case asks; records are
  * chosen by the names of the case's kind (struct dc_case_tsel). `out` gets
@@ -195,6 +204,17 @@ enum dc_err dc_case_edit_trace(const struct dc_case *c, const char *text, size_t
  * dc_case_check. */
 enum dc_err dc_case_build_dcb(const struct dc_case *c, const char *script_dir, struct dc_buf *trace,
 			      char *why, size_t why_len);
+
+/* Build the files of filter case `c`: parse `scenario_dir`/c->base (a
+ * scenario of spec/filter-scenarios), run it on the reference crash-dump
+ * stack with its example filters over a partition in memory (as `dumpcheck
+ * filter-run`), apply the trace edits. `trace` gets the edited trace, `image`
+ * the dump the read path delivered (empty when the read path did not
+ * finish). DC_E_IO and the scenario parser's errors for the scenario;
+ * DC_E_LIMIT for a partition above DC_CASE_MAX_FILE; dc_case_edit_trace's
+ * errors. Judged by dc_filter_check and dc_case_check. */
+enum dc_err dc_case_build_filter(const struct dc_case *c, const char *scenario_dir, struct dc_buf *trace,
+				 struct dc_buf *image, char *why, size_t why_len);
 
 /* Whether the findings `d` of the case's file meet its expectations: every
  * `fires` rule fired, no `quiet` rule did, and the verdict holds: y no MUST

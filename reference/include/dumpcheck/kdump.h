@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dumpcheck/dumpcheck.h"
 #include "dumpcheck/toml.h"
@@ -81,6 +82,12 @@ void dc_kdump_page_pattern(uint64_t seed, uint64_t pfn, uint8_t page[DC_KDUMP_PA
  * ranges outside the runs). */
 enum dc_err dc_kdump_size(const struct dc_kdump_model *m, uint64_t *size);
 
+/* File offset of the first page of the dump the model describes (the end of
+ * the header, or of the bitmap summary and bitmap rounded up to a page);
+ * dc_kdump_size's errors. A sparse writer writes [0, first page) and leaves
+ * the pages as holes. */
+enum dc_err dc_kdump_first_page(const struct dc_kdump_model *m, uint64_t *offset);
+
 /* Render bytes [offset, offset + len) of the dump into buf. Random access,
  * O(len + runs) work, no allocation. DC_E_MISUSE when the range passes the
  * end of the dump. */
@@ -95,5 +102,50 @@ bool dc_kdump_sniff(const uint8_t *data, uint64_t size);
  * Returns DC_OK when the validation ran (whatever it found). */
 enum dc_err dc_kdump_validate(const uint8_t *data, uint64_t size,
 			      const struct dc_validate_opts *opts, struct dc_diags *out);
+
+/* Load a kernel-dump scenario file (spec/kdump-scenarios/README.md: an
+ * optional `description` and the [memory] table) into `m`. DC_E_IO when the
+ * file cannot be read; the TOML parser's and dc_kdump_model_from_toml's
+ * errors otherwise, with "PATH: line N: why" in err. */
+enum dc_err dc_kdump_scenario_load(const char *path, struct dc_kdump_model *m, char *err, size_t errlen);
+
+/* A kernel dump opened for reading: the header facts a page lookup needs.
+ * Points into the caller's bytes (a mapped file); owns nothing. */
+struct dc_kdump_view {
+	const uint8_t *data;
+	uint64_t size;
+	bool is64;
+	uint32_t dump_type;
+	uint64_t header_size;   /* 0x1000 or 0x2000 */
+	uint64_t nruns;         /* run list entries (0 when NumberOfRuns is the 'PAGE' fill) */
+	uint64_t runs_off;      /* file offset of the first run */
+	uint64_t bitmap_off;    /* bitmap dumps: file offset of the bitmap */
+	uint64_t bitmap_bits;   /* bitmap dumps: DUMP_BITMAP_HEADER.Pages */
+	uint64_t first_page;    /* file offset of the first page */
+};
+
+/* Open data[0..size) as a kernel dump of type 1 (full) or 5 (bitmap) for page
+ * lookups, in O(1). DC_E_MALFORMED (not a kernel dump, or the run list or
+ * summary header does not fit the header), DC_E_TRUNCATED (shorter than its
+ * header, summary header or bitmap), DC_E_UNSUPPORTED (another DumpType). */
+enum dc_err dc_kdump_open(const uint8_t *data, uint64_t size, struct dc_kdump_view *v);
+
+/* File offset of the page of physical frame `pfn`: *present is false when the
+ * dump does not hold it. Full dumps: O(runs); bitmap dumps: O(bitmap), never
+ * touching page data. DC_E_TRUNCATED (with *present true) when the page lies
+ * (partly) past the end of the file: *offset is still set, UINT64_MAX when
+ * it passes 64 bits. DC_E_MISUSE on NULL arguments. */
+enum dc_err dc_kdump_page_offset(const struct dc_kdump_view *v, uint64_t pfn, bool *present,
+				 uint64_t *offset);
+
+/* Print the header fields, the run list and the bitmap summary of kernel dump
+ * data[0..size) as text (or, with `json`, one JSON object) to `out`; the
+ * header must be whole. DC_E_MALFORMED when it is not a kernel dump,
+ * DC_E_TRUNCATED when the header is cut, DC_E_IO when writing fails. */
+enum dc_err dc_kdump_print(const uint8_t *data, uint64_t size, bool json, FILE *out);
+
+/* Write the dump the model describes to `out` in chunks of at most `chunk`
+ * bytes (0, or more than 64 KiB: 64 KiB), never holding more. DC_E_IO when writing fails. */
+enum dc_err dc_kdump_write_file(const struct dc_kdump_model *m, FILE *out, size_t chunk);
 
 #endif
