@@ -5,10 +5,10 @@
 #   make bench        speed and memory benchmarks against peer readers
 #   make gen          regenerate reference/gen, the fuzz dictionaries, SPEC.md
 #   make check-gen    fail if generated files (and the seeds derived from spec/) drift
-#   make seeds        regenerate corpus/seeds/fuzz_{scenario,minidump_stream} from spec/scenarios
+#   make seeds        regenerate corpus/seeds/fuzz_{scenario,minidump_stream,kdump_read,filter_stack}
 #   make fuzz, afl, fuzz-run, fuzz-merge, afl-run   fuzzing (section "fuzzing" below, README)
 #   make deps         install the Debian packages the project needs
-#   make abi-check    build the Windows ABI header for x64/x86 (mingw-w64), ARM64 (clang)
+#   make abi-check    build the Windows ABI headers for x64/x86 (mingw-w64), ARM64 (clang)
 #   make deps-cross   install the mingw-w64 cross compilers abi-check uses
 #   make agent        build/win/agent.exe, the Windows agent (real dbghelp)
 #   make deps-wine    install mingw-w64 (x64) and Debian's wine64 for the agent

@@ -1,5 +1,5 @@
-/* Shared by every harness: the always-on fuzz oracle, the tail-reading
- * data producer. */
+/* Shared by every harness: the always-on fuzz oracle, the determinism
+ * oracle over findings, the tail-reading data producer. */
 #ifndef DUMPCHECK_FUZZ_COMMON_H
 #define DUMPCHECK_FUZZ_COMMON_H
 
@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "dumpcheck/dumpcheck.h"
 
 /* Always on, whatever NDEBUG says: a fuzz oracle, never a library check. */
 #define FUZZ_ASSERT(cond)                                                        \
@@ -19,6 +22,20 @@
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Two runs over one input found the same: counts, per-rule counts and every
+ * recorded finding (rule, offset, detail). */
+static inline void fuzz_same_findings(const struct dc_diags *a, const struct dc_diags *b)
+{
+	FUZZ_ASSERT(a->total == b->total);
+	FUZZ_ASSERT(a->count == b->count);
+	FUZZ_ASSERT(memcmp(a->per_rule, b->per_rule, sizeof(a->per_rule)) == 0);
+	for (size_t i = 0; i < a->count; i++) {
+		FUZZ_ASSERT(a->items[i].rule == b->items[i].rule);
+		FUZZ_ASSERT(a->items[i].offset == b->items[i].offset);
+		FUZZ_ASSERT(strcmp(a->items[i].detail, b->items[i].detail) == 0);
+	}
+}
 
 /* Tail-reading data producer, after LLVM's FuzzedDataProvider: a harness
  * takes its choices (options, flags, small numbers) from the END of the

@@ -1,9 +1,8 @@
-/* fuzz_filter_stack: the reference crash-dump stack under 1-4 scripted example
- * filters (kind, version, Flags, MaxPagesPerWrite, DumpRead, which routine fails
- * on which call with which NTSTATUS, which Dump_Write misbehaviour when), dump
- * type and page limit. Oracles: no crash; the trace loads; every violation the
- * script made a filter commit, and every error it made a routine return, is
- * reported by its rule; a clean successful run reads back a valid dump. */
+/* fuzz_filter_stack: the reference crash-dump stack under 1-4 scripted example filters (kind,
+ * version, Flags, MaxPagesPerWrite, DumpRead, which routine fails on which call with which
+ * NTSTATUS, which Dump_Write/Dump_Read misbehaviour when), dump type and page limit. Oracles: no
+ * crash; the trace loads; every violation the script made a filter commit, and every error it made
+ * a routine return, is reported by its rule; a clean successful run reads back a valid dump. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +32,7 @@ static void script_filter(const uint8_t **p, size_t *n, uint32_t i, struct dc_fx
 	fp->fail_cb = d % 9 < 7 && d % 9 != CallbackMaxCallback ? (int32_t)(d % 9) : -1;
 	fp->fail_nth = e % 4;
 	fp->fail_status = statuses[(e >> 2) % 5];
-	fp->misbehave = (enum dc_fx_misbehave)(f % 8 < 6 ? f % 8 : 0);
+	fp->misbehave = (enum dc_fx_misbehave)(f % 8); /* 6, 7: Dump_Read's (were "ok": no seed used them) */
 	fp->misbehave_nth = g % 5;
 }
 
@@ -44,7 +43,6 @@ static const struct dc_filter_rec *init_rec(const struct dc_filter_trace *t, uin
 			return &t->recs[k];
 	return NULL;
 }
-
 #define fired(d, r) ((d)->per_rule[r])
 
 /* What filter i's script made it do, and the rule that must say so. */
@@ -75,17 +73,19 @@ static void oracles(const struct dc_fx *fx, uint32_t i, const struct dc_filter_t
 			FUZZ_ASSERT(fired(d, err_rule[p->fail_cb]));
 	}
 	uint32_t writes = fx->calls[CallbackDumpWrite];
-	bool misbehaved = p->misbehave && writes >= (p->misbehave_nth ? p->misbehave_nth : 1);
-	static const enum dc_rule mis_rule[] = { 0, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED,
-						 DC_RULE_FILTER_WRITE_COUNT_UNCHANGED, DC_RULE_FILTER_WRITE_NO_IN_PLACE,
-						 DC_RULE_FILTER_WRITE_BUFFER_ALIGNED };
-	if (misbehaved && p->misbehave < DC_FX_OVERSIZE) /* oversize: only when the write is full */
+	uint32_t done = fx->calls[dc_fx_misbehave_is_read(p->misbehave) ? CallbackDumpRead : CallbackDumpWrite];
+	bool misbehaved = p->misbehave && done >= (p->misbehave_nth ? p->misbehave_nth : 1);
+	static const enum dc_rule mis_rule[] = { 0, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED, DC_RULE_FILTER_WRITE_COUNT_UNCHANGED,
+		DC_RULE_FILTER_WRITE_NO_IN_PLACE, DC_RULE_FILTER_WRITE_BUFFER_ALIGNED, 0, DC_RULE_FILTER_READ_OFFSET_UNCHANGED,
+		DC_RULE_FILTER_READ_MDL_UNCHANGED };
+	if (misbehaved && p->misbehave != DC_FX_OVERSIZE) /* oversize: only when the write is full */
 		FUZZ_ASSERT(fired(d, mis_rule[p->misbehave]));
 	bool reads = in->loaded && in->major == 2 && (in->flags & 1) && in->has_read;
 	bool transforms = p->kind == DC_FX_ENCRYPT && writes > 0;
 	if (transforms && !reads)
 		FUZZ_ASSERT(fired(d, DC_RULE_FILTER_CROSS_READ_BACK) || !t->result_reads);
-	*dirty |= (misbehaved && p->misbehave == DC_FX_IN_PLACE && p->kind == DC_FX_OBSERVER) || (transforms && !reads);
+	*dirty |= (transforms && !reads) || /* an observer in place; an encrypter's read_mdl work is dropped */
+		  (misbehaved && p->misbehave == (transforms ? DC_FX_READ_MDL : DC_FX_IN_PLACE));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,18 +19,6 @@
  * kdump.* rule at most twice. */
 #define MAX_KDUMP_FINDINGS (2 * DC_KDUMP_MAX_RUNS32 + 64)
 
-static void same_findings(const struct dc_diags *a, const struct dc_diags *b)
-{
-	FUZZ_ASSERT(a->total == b->total);
-	FUZZ_ASSERT(a->count == b->count);
-	FUZZ_ASSERT(memcmp(a->per_rule, b->per_rule, sizeof(a->per_rule)) == 0);
-	for (size_t i = 0; i < a->count; i++) {
-		FUZZ_ASSERT(a->items[i].rule == b->items[i].rule);
-		FUZZ_ASSERT(a->items[i].offset == b->items[i].offset);
-		FUZZ_ASSERT(strcmp(a->items[i].detail, b->items[i].detail) == 0);
-	}
-}
-
 static void only_kdump_rules(const struct dc_diags *d)
 {
 	FUZZ_ASSERT(d->total <= MAX_KDUMP_FINDINGS);
@@ -71,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.strict = pick & 1;
 	FUZZ_ASSERT(dc_kdump_validate(data, size, &opts, &first) == DC_OK);
 	FUZZ_ASSERT(dc_kdump_validate(data, size, &opts, &second) == DC_OK);
-	same_findings(&first, &second);
+	fuzz_same_findings(&first, &second);
 	only_kdump_rules(&first);
 	enum dc_err err = dc_kdump_print(data, size, (pick & 2) != 0, sink);
 	FUZZ_ASSERT(err == DC_OK || err == DC_E_MALFORMED || err == DC_E_TRUNCATED);

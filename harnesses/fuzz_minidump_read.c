@@ -35,19 +35,9 @@ static void fuzz_limits(struct dc_validate_opts *o, struct fuzz_tail *t, bool *p
 	o->strict = pick & 1;
 	if (pick & 2) /* the per-rule cap is a path of its own (counted, not recorded) */
 		o->limits.max_per_rule = 1u + (pick >> 2 & 3u);
-	*print = (pick & 0x30) == 0;
-}
-
-static void same_findings(const struct dc_diags *a, const struct dc_diags *b)
-{
-	FUZZ_ASSERT(a->total == b->total);
-	FUZZ_ASSERT(a->count == b->count);
-	FUZZ_ASSERT(memcmp(a->per_rule, b->per_rule, sizeof(a->per_rule)) == 0);
-	for (size_t i = 0; i < a->count; i++) {
-		FUZZ_ASSERT(a->items[i].rule == b->items[i].rule);
-		FUZZ_ASSERT(a->items[i].offset == b->items[i].offset);
-		FUZZ_ASSERT(strcmp(a->items[i].detail, b->items[i].detail) == 0);
-	}
+	/* both bits set, not both clear: a dump's tail is mostly zero padding,
+	 * and "clear" made nearly every corpus input a printing one */
+	*print = (pick & 0x30) == 0x30;
 }
 
 /* The walk's events: every field and blob it read must lie inside the
@@ -93,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dc_minidump_print(sink, "fuzz", data, size, json, &opts, &second);
 	else
 		FUZZ_ASSERT(dc_minidump_validate(data, size, &opts, &walker, &second) == DC_OK);
-	same_findings(&first, &second);
+	fuzz_same_findings(&first, &second);
 	dc_diags_free(&first);
 	dc_diags_free(&second);
 	return 0;

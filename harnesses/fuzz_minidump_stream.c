@@ -56,16 +56,6 @@ static uint8_t *wrap(uint32_t type, const uint8_t *body, size_t n, size_t *out_s
 	return f;
 }
 
-static void same_findings(const struct dc_diags *a, const struct dc_diags *b)
-{
-	FUZZ_ASSERT(a->total == b->total && a->count == b->count);
-	for (size_t i = 0; i < a->count; i++) {
-		FUZZ_ASSERT(a->items[i].rule == b->items[i].rule);
-		FUZZ_ASSERT(a->items[i].offset == b->items[i].offset);
-		FUZZ_ASSERT(strcmp(a->items[i].detail, b->items[i].detail) == 0);
-	}
-}
-
 /* The wrapper is a valid header: no header.* MUST rule may fire. */
 static void header_quiet(const struct dc_diags *d)
 {
@@ -100,8 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(dc_minidump_validate(file, fsize, &opts, NULL, &first) == DC_OK);
 	FUZZ_ASSERT(dc_minidump_validate(file, fsize, &opts, NULL, &second) == DC_OK);
 	dc_minidump_print(sink, "fuzz", file, fsize, json, &opts, &printed);
-	same_findings(&first, &second);
-	same_findings(&first, &printed);
+	fuzz_same_findings(&first, &second);
+	fuzz_same_findings(&first, &printed);
 	header_quiet(&first);
 	dc_diags_free(&first);
 	dc_diags_free(&second);

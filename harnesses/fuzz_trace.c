@@ -17,16 +17,6 @@ static const struct dc_trace_limits lim = {
 	.max_bytes = 1u << 20, .max_line_bytes = 1u << 14, .max_records = 1u << 12,
 };
 
-static void same_diags(const struct dc_diags *a, const struct dc_diags *b)
-{
-	FUZZ_ASSERT(a->total == b->total && a->count == b->count);
-	for (size_t i = 0; i < a->count; i++) {
-		FUZZ_ASSERT(a->items[i].rule == b->items[i].rule);
-		FUZZ_ASSERT(a->items[i].offset == b->items[i].offset);
-		FUZZ_ASSERT(strcmp(a->items[i].detail, b->items[i].detail) == 0);
-	}
-}
-
 static void check(const struct dc_trace *t, const uint8_t *dump, size_t size,
 		  struct dc_trace_findings *f)
 {
@@ -68,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dc_trace_findings a, b;
 	check(&t, dump, dump_len, &a);
 	check(&t, dump, dump_len, &b);
-	same_diags(&a.trace, &b.trace);
-	same_diags(&a.dump, &b.dump);
+	fuzz_same_findings(&a.trace, &b.trace);
+	fuzz_same_findings(&a.dump, &b.dump);
 	dc_trace_findings_free(&a);
 	dc_trace_findings_free(&b);
 	dc_trace_free(&t);

@@ -1,18 +1,28 @@
 #!/usr/bin/env python3
-"""Cross-compile check of the clean-room Windows ABI header (make abi-check).
+"""Cross-compile check of the clean-room Windows ABI headers (make abi-check).
+
+The headers: reference/include/dumpcheck/win/minidumpapiset.h (the
+MiniDumpWriteDump callback structs, spec/minidump/) and .../ntdddump.h (the
+crash-dump filter interface: FILTER_INITIALIZATION_DATA, FILTER_EXTENSION,
+DISK_GEOMETRY, DISK_PARTITION_INFO, MDL; spec/filter/ntdddump.toml).
 
 For each mingw-w64 cross compiler that is installed:
-  1. build tests/abi/abi_cross.c (which includes
-     reference/include/dumpcheck/win/minidumpapiset.h) with -std=c11 -Wall
-     -Wextra -Werror and link it against dbghelp: the header's _Static_assert
-     pins then hold with that target's real <windows.h> types (x86_64 checks
-     the x64 layout, i686 the x86 one);
-  2. check that mixing the header with mingw's <dbghelp.h> is refused;
-  3. compare mingw-w64's own <dbghelp.h> declarations with spec/ and print
-     every size and offset that differs, as a note (not a failure): the ABI
-     hazard DESIGN.md "Clean-room Windows ABI" describes.
-Then, if clang is installed, a freestanding ARM64 syntax check of the header
-(the ARM64 layout, with the header's own non-Windows types).
+  1. build tests/abi/abi_cross.c (minidumpapiset.h; linked against dbghelp)
+     and tests/abi/abi_ntdddump.c (ntdddump.h) with -std=c11 -Wall -Wextra
+     -Werror: each header's _Static_assert pins then hold with that target's
+     real <windows.h> types and its compiler's layout of our declarations
+     (x86_64 checks the x64 layout, i686 the x86 one: spec/'s x86 columns of
+     ntdddump.toml are computed by hand, spec-notes §7, so this is where they
+     meet a compiler);
+  2. check that mixing minidumpapiset.h with mingw's <dbghelp.h> is refused;
+  3. compare mingw-w64's own declarations with spec/ and print every size
+     and offset that differs, as a note (not a failure): <dbghelp.h> for the
+     minidump structs (the ABI hazard DESIGN.md "Clean-room Windows ABI"
+     describes); <windows.h> (winioctl.h) and <ddk/wdm.h> for the filter
+     structs (mingw has no ntdddump.h: FILTER_* are compared through our
+     build's pins only).
+Then, if clang is installed, a freestanding ARM64 syntax check of both
+headers (the ARM64 layout, with the headers' own non-Windows types).
 
 Exit 1 only when our header fails to build; a missing compiler is skipped.
 Standard library only.
@@ -34,6 +44,15 @@ import specgen  # noqa: E402
 CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wundef",
           f"-I{ROOT / 'reference/include'}", f"-I{ROOT / 'reference/gen'}"]
 CROSS = [("x86_64-w64-mingw32-gcc", "x64"), ("i686-w64-mingw32-gcc", "x86")]
+# (test source, header it checks, link flags)
+BUILDS = [("abi_cross.c", "minidumpapiset.h", ["-ldbghelp"]), ("abi_ntdddump.c", "ntdddump.h", [])]
+# spec/ files whose [[abi]] structs ntdddump.h declares (the rest: minidumpapiset.h)
+NTDDDUMP_SPEC = "spec/filter/ntdddump.toml"
+# mingw headers a group's facts are probed in, in turn (a fact takes the first that declares it)
+PROBE_HEADS = {
+    "dbghelp": [["#include <windows.h>", "#include <dbghelp.h>"]],
+    "ntdddump": [["#include <windows.h>"], ["#include <ddk/wdm.h>"]],
+}
 # spec field -> the member designator mingw needs (named inner structs)
 MEMBER_PATH = {
     ("CPU_INFORMATION", "VendorId"): "X86CpuInfo.VendorId",
@@ -57,10 +76,10 @@ def run(cmd: list, **kw) -> subprocess.CompletedProcess:
                           errors="replace", **kw)
 
 
-def build_ours(cc: str, out: Path) -> bool:
+def build_ours(cc: str, out: Path, source: str, libs: list) -> bool:
     out.mkdir(parents=True, exist_ok=True)
-    exe = out / "abi_cross.exe"
-    cmd = [cc, *CFLAGS, str(ROOT / "tests/abi/abi_cross.c"), "-o", str(exe), "-ldbghelp"]
+    exe = out / source.replace(".c", ".exe")
+    cmd = [cc, *CFLAGS, str(ROOT / "tests/abi" / source), "-o", str(exe), *libs]
     print("$ " + " ".join(cmd), flush=True)
     proc = run(cmd)
     sys.stdout.write(proc.stdout)
@@ -84,11 +103,12 @@ def mingw_version(cc: str, tmp: Path) -> str:
     return ".".join(m.group(1) for m in parts) if all(parts) else "(unknown version)"
 
 
-def spec_facts(spec: specgen.Spec, arch: str) -> list:
-    """(struct, member or None for the size, spec value) for every fact of spec/."""
+def spec_facts(spec: specgen.Spec, arch: str, group: str = "dbghelp") -> list:
+    """(struct, member or None for the size, spec value) for every fact of spec/ in
+    `group`: "dbghelp" (the minidump structs) or "ntdddump" (spec/filter/ntdddump.toml)."""
     facts = []
     versions = {st["struct"]: st["sizes"] for st in spec.streams if st.get("sizes")}
-    for s in spec.structs:
+    for s in (spec.structs if group == "dbghelp" else []):
         if s["tag"] == "P":  # peer formats (Breakpad, Crashpad, CodeView): not SDK structs
             continue
         if s["name"] in versions:
@@ -100,7 +120,7 @@ def spec_facts(spec: specgen.Spec, arch: str) -> list:
         for f in s["fields"]:
             facts.append((s["name"], MEMBER_PATH.get((s["name"], f["name"]), f["name"]), f["off"]))
     for a in spec.abis:
-        if arch not in specgen.abi_targets(a):
+        if arch not in specgen.abi_targets(a) or (a.get("_file") == NTDDDUMP_SPEC) != (group == "ntdddump"):
             continue
         facts.append((a["name"], None, specgen.abi_size(a, arch)))
         for f in a["fields"]:
@@ -115,11 +135,24 @@ def spec_facts(spec: specgen.Spec, arch: str) -> list:
     return out
 
 
-def probe(cc: str, facts: list, tmp: Path) -> dict:
-    """Ask mingw's <dbghelp.h> for each fact; {index: value} for those it declares."""
-    head = ["#include <windows.h>", "#include <dbghelp.h>", "#include <stddef.h>"]
+def probe_all(cc: str, facts: list, tmp: Path, heads: list) -> dict:
+    """probe() with each of `heads` in turn, for the facts the ones before did not declare."""
+    values = {}
+    for head in heads:
+        rest = [i for i in range(len(facts)) if i not in values]
+        if rest:
+            values.update(probe(cc, facts, tmp, head, rest))
+    return values
+
+
+def probe(cc: str, facts: list, tmp: Path, head: list | None = None, only: list | None = None) -> dict:
+    """Ask mingw's headers `head` (default <dbghelp.h>) for each fact (those in `only`);
+    {index: value} for those they declare."""
+    head = [*(head or PROBE_HEADS["dbghelp"][0]), "#include <stddef.h>"]
     lines = {}
     for i, (struct, member, _) in enumerate(facts):
+        if only is not None and i not in only:
+            continue
         expr = f"sizeof({struct})" if member is None else f"offsetof({struct}, {member})"
         lines[i] = f"unsigned int dcp_{i} = {expr};"
     src, asm = tmp / "probe.c", tmp / "probe.s"
@@ -135,6 +168,8 @@ def probe(cc: str, facts: list, tmp: Path) -> dict:
             raise RuntimeError(f"{cc}: probe does not compile:\n{proc.stdout[:2000]}")
         for i in drop:
             del lines[i]
+        if not lines:
+            return {}
     else:
         raise RuntimeError(f"{cc}: probe does not converge")
     text = asm.read_text()
@@ -147,9 +182,9 @@ def probe(cc: str, facts: list, tmp: Path) -> dict:
     return values
 
 
-def compare(cc: str, arch: str, spec: specgen.Spec, out: Path, tmp: Path) -> None:
-    facts = spec_facts(spec, arch)
-    values = probe(cc, facts, tmp)
+def compare(cc: str, arch: str, spec: specgen.Spec, out: Path, tmp: Path, group: str = "dbghelp") -> None:
+    facts = spec_facts(spec, arch, group)
+    values = probe_all(cc, facts, tmp, PROBE_HEADS[group])
     differ, missing = [], {}
     for i, (struct, member, want) in enumerate(facts):
         what = f"{struct}.{member}" if member else f"sizeof({struct})"
@@ -157,7 +192,9 @@ def compare(cc: str, arch: str, spec: specgen.Spec, out: Path, tmp: Path) -> Non
             missing.setdefault(struct, []).append(member or "sizeof")
         elif values[i] != want:
             differ.append((what, values[i], want))
-    report = [f"mingw-w64 {mingw_version(cc, tmp)} <dbghelp.h> on {arch} ({cc}) vs spec/: "
+    headers = {"dbghelp": "<dbghelp.h>", "ntdddump": "<windows.h>/<ddk/wdm.h> (no ntdddump.h)"}[group]
+    report = [f"mingw-w64 {mingw_version(cc, tmp)} {headers} on {arch} ({cc}) vs "
+              f"{NTDDDUMP_SPEC if group == 'ntdddump' else 'spec/'}: "
               f"{len(values)} sizes/offsets compared, {len(differ)} differ, "
               f"{len(facts) - len(values)} not declared by mingw"]
     if differ:
@@ -176,7 +213,7 @@ def compare(cc: str, arch: str, spec: specgen.Spec, out: Path, tmp: Path) -> Non
         report.append("  structs mingw lacks: " + ", ".join(whole))
     text = "\n".join(report)
     print(text)
-    (out / "mingw-vs-spec.txt").write_text(text + "\n")
+    (out / ("mingw-vs-spec.txt" if group == "dbghelp" else "mingw-vs-spec-ntdddump.txt")).write_text(text + "\n")
 
 
 def arm64_syntax(tmp: Path) -> bool | None:
@@ -184,8 +221,10 @@ def arm64_syntax(tmp: Path) -> bool | None:
         return None
     src = tmp / "arm64.c"
     src.write_text("#include \"dumpcheck/win/minidumpapiset.h\"\n"
+                   "#include \"dumpcheck/win/ntdddump.h\"\n"
                    "_Static_assert(sizeof(MINIDUMP_THREAD_CALLBACK) == DC_ABI_SIZE_MINIDUMP_THREAD_CALLBACK_ARM64, \"arm64\");\n"
-                   "_Static_assert(offsetof(MINIDUMP_THREAD_CALLBACK, Pad) == 12, \"arm64 Pad\");\n")
+                   "_Static_assert(offsetof(MINIDUMP_THREAD_CALLBACK, Pad) == 12, \"arm64 Pad\");\n"
+                   "_Static_assert(sizeof(FILTER_EXTENSION) == DC_ABI_SIZE_FILTER_EXTENSION_X64, \"arm64 ext\");\n")
     cmd = ["clang", "--target=aarch64-linux-gnu", "-ffreestanding", *CFLAGS, "-fsyntax-only", str(src)]
     print("$ " + " ".join(cmd), flush=True)
     proc = run(cmd)
@@ -207,27 +246,34 @@ def main(argv: list) -> int:
                 continue
             checked += 1
             out = Path(args.out) / cc.split("-gcc")[0]
-            if not build_ours(cc, out):
-                print(f"abi-check: FAILED: the header does not build for {arch} with {cc}")
-                failed += 1
-                continue
-            print(f"abi-check: {arch}: header builds and links with {cc}; every pin holds")
-            if not refuses_mixing(cc, tmp):
+            built = {}
+            for source, header, libs in BUILDS:
+                built[header] = build_ours(cc, out, source, libs)
+                if built[header]:
+                    print(f"abi-check: {arch}: {header} builds and links with {cc}; every pin holds")
+                else:
+                    print(f"abi-check: FAILED: {header} does not build for {arch} with {cc}")
+                    failed += 1
+            if built["minidumpapiset.h"] and not refuses_mixing(cc, tmp):
                 print(f"abi-check: FAILED: {cc}: including it after <dbghelp.h> is not refused")
                 failed += 1
-            try:
-                compare(cc, arch, spec, out, tmp)
-            except RuntimeError as exc:  # a note, not a verdict on our header
-                print(f"abi-check: note: mingw comparison skipped: {exc}")
+            for group, header in (("dbghelp", "minidumpapiset.h"), ("ntdddump", "ntdddump.h")):
+                if not built[header]:
+                    continue
+                try:
+                    compare(cc, arch, spec, out, tmp, group)
+                except RuntimeError as exc:  # a note, not a verdict on our header
+                    print(f"abi-check: note: mingw comparison ({group}) skipped: {exc}")
         ok = arm64_syntax(tmp)
         if ok is None:
             print("abi-check: clang not installed, arm64 skipped")
         elif ok:
             checked += 1
-            print("abi-check: arm64: header compiles for aarch64 (clang, freestanding); every pin holds")
+            print("abi-check: arm64: minidumpapiset.h and ntdddump.h compile for aarch64 (clang, "
+                  "freestanding); every pin holds")
         else:
             failed += 1
-            print("abi-check: FAILED: the header does not compile for arm64")
+            print("abi-check: FAILED: the headers do not compile for arm64")
     if not checked:
         print("abi-check: skipped: no cross compiler installed")
     return 1 if failed else 0

@@ -15,6 +15,20 @@ int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(p
 /* -h or --help */
 bool is_help(const char *arg);
 
+/* One option of a command: `NAME VALUE` into *value, or (value NULL) the
+ * flag NAME into *flag. */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+
+/* Parse argv[1..argc): the options of `opts` (a NULL name ends them) and at
+ * most `max` operands into operands[0..*n). 0 to go on; -1 when -h/--help
+ * printed `usage`; EXIT_USAGE after a usage error (explained on stderr). */
+int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *opts,
+	      const char **operands, int max, int *n);
+
 extern const char *const usage_write;
 
 /* dumpcheck write (cmd_write.c) */

@@ -514,25 +514,11 @@ static int run_cases(const struct corpus_args *a, const char *spec, const struct
 
 static int parse_args(int argc, char **argv, struct corpus_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_corpus, stdout);
-			return -1;
-		} else if (strcmp(argv[i], "--spec") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_corpus, "%s", "--spec needs a value");
-			a->spec = argv[++i];
-		} else if (strcmp(argv[i], "--verify") == 0) {
-			a->verify = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_corpus, "unknown option '%s'", argv[i]);
-		} else if (a->out) {
-			return usage_error(usage_corpus, "unexpected argument '%s'", argv[i]);
-		} else {
-			a->out = argv[i];
-		}
-	}
-	return a->out ? 0 : usage_error(usage_corpus, "%s", "no OUT_DIR given");
+	const struct cli_opt opts[] = { { "--spec", &a->spec, NULL }, { "--verify", NULL, &a->verify },
+					{ NULL, NULL, NULL } };
+	int n;
+	int rc = cli_parse(argc, argv, usage_corpus, opts, &a->out, 1, &n);
+	return rc || n ? rc : usage_error(usage_corpus, "%s", "no OUT_DIR given");
 }
 
 /* OUT_DIR and its case folders. */

@@ -43,19 +43,12 @@ static const char *arch_name(void)
 
 int cmd_dcb_run(int argc, char **argv)
 {
+	const struct cli_opt none[] = { { NULL, NULL, NULL } };
 	const char *files[2] = { NULL, NULL };
-	int n = 0;
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_dcb_run, stdout);
-			return EXIT_CONFORMANT;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_dcb_run, "unknown option '%s'", argv[i]);
-		} else if (n == 2) {
-			return usage_error(usage_dcb_run, "unexpected argument '%s'", argv[i]);
-		}
-		files[n++] = argv[i];
-	}
+	int n;
+	int rc = cli_parse(argc, argv, usage_dcb_run, none, files, 2, &n);
+	if (rc)
+		return rc < 0 ? EXIT_CONFORMANT : rc;
 	if (n != 2)
 		return usage_error(usage_dcb_run, "%s", "SCRIPT and TRACE are required");
 	struct dc_file f;

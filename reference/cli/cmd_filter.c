@@ -54,26 +54,12 @@ struct run_args {
 
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
+	const struct cli_opt opts[] = { { "--trace", &a->trace, NULL }, { "--image", &a->image, NULL },
+					{ "--partition", &a->partition, NULL }, { NULL, NULL, NULL } };
+	int n;
 	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i++) {
-		const char **slot = !strcmp(argv[i], "--trace") ? &a->trace : !strcmp(argv[i], "--image") ? &a->image
-				    : !strcmp(argv[i], "--partition") ? &a->partition : NULL;
-		if (is_help(argv[i])) {
-			fputs(usage_filter_run, stdout);
-			return -1;
-		} else if (slot) {
-			if (i + 1 >= argc)
-				return usage_error(usage_filter_run, "%s needs a value", argv[i]);
-			*slot = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_filter_run, "unknown option '%s'", argv[i]);
-		} else if (a->scenario) {
-			return usage_error(usage_filter_run, "unexpected argument '%s'", argv[i]);
-		} else {
-			a->scenario = argv[i];
-		}
-	}
-	return a->scenario ? 0 : usage_error(usage_filter_run, "%s", "no SCENARIO given");
+	int rc = cli_parse(argc, argv, usage_filter_run, opts, &a->scenario, 1, &n);
+	return rc || n ? rc : usage_error(usage_filter_run, "%s", "no SCENARIO given");
 }
 
 static enum dc_err load(const char *path, struct dc_filter_scenario *sc, char *why, size_t why_len)

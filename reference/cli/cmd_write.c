@@ -31,27 +31,17 @@ struct write_args {
 
 static int parse_args(int argc, char **argv, struct write_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_write, stdout);
-			return -1;
-		} else if (strcmp(argv[i], "--trace") == 0 || strcmp(argv[i], "--dump-type") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_write, "%s needs a value", argv[i]);
-			*(argv[i][2] == 't' ? &a->trace : &a->dump_type) = argv[i + 1];
-			i++;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_write, "unknown option '%s'", argv[i]);
-		} else if (!a->scenario) {
-			a->scenario = argv[i];
-		} else if (!a->out) {
-			a->out = argv[i];
-		} else {
-			return usage_error(usage_write, "unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (!a->out)
+	const struct cli_opt opts[] = { { "--trace", &a->trace, NULL }, { "--dump-type", &a->dump_type, NULL },
+					{ NULL, NULL, NULL } };
+	const char *files[2];
+	int n;
+	int rc = cli_parse(argc, argv, usage_write, opts, files, 2, &n);
+	if (rc)
+		return rc;
+	if (n < 2)
 		return usage_error(usage_write, "%s", "write needs SCENARIO and OUT");
+	a->scenario = files[0];
+	a->out = files[1];
 	return 0;
 }
 

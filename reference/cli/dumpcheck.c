@@ -81,6 +81,40 @@ bool is_help(const char *arg)
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
+static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *arg)
+{
+	for (; opts->name; opts++)
+		if (strcmp(opts->name, arg) == 0)
+			return opts;
+	return NULL;
+}
+
+int cli_parse(int argc, char **argv, const char *usage, const struct cli_opt *opts,
+	      const char **operands, int max, int *n)
+{
+	*n = 0;
+	for (int i = 1; i < argc; i++) {
+		const struct cli_opt *o = find_opt(opts, argv[i]);
+		if (is_help(argv[i])) {
+			fputs(usage, stdout);
+			return -1;
+		} else if (o && o->value) {
+			if (i + 1 >= argc)
+				return usage_error(usage, "%s needs a value", argv[i]);
+			*o->value = argv[++i];
+		} else if (o) {
+			*o->flag = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(usage, "unknown option '%s'", argv[i]);
+		} else if (*n == max) {
+			return usage_error(usage, "unexpected argument '%s'", argv[i]);
+		} else {
+			operands[(*n)++] = argv[i];
+		}
+	}
+	return 0;
+}
+
 /* Read and validate one file into `r`. */
 static void validate_one(const char *path, const struct dc_validate_opts *opts, bool kdump,
 			 struct dc_file_result *r)

@@ -8,7 +8,6 @@
  * flag rule when dwFlags carries bits beyond the type: those bits are then
  * the likeliest cause (one defect, one finding). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,46 +23,6 @@ struct judge {
 	enum dc_rule rule;    /* the governing rule */
 	bool lenient;         /* E_POST: FALSE with nothing is also fine (msg may be refused) */
 };
-
-struct ck {
-	struct dc_diags *out;
-	struct dc_limits lim;
-	bool *exercised;
-	enum dc_err err;
-};
-
-static enum dc_err addf(struct ck *k, enum dc_rule rule, uint64_t off, const char *fmt, ...)
-	DCI_PRINTF(4, 5);
-
-static enum dc_err addf(struct ck *k, enum dc_rule rule, uint64_t off, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	enum dc_err e = dci_diags_addv(k->out, &k->lim, rule, off, fmt, ap);
-	va_end(ap);
-	return e;
-}
-
-static void finding(struct ck *k, enum dc_rule rule, unsigned line, const char *fmt, ...)
-	DCI_PRINTF(4, 5);
-
-static void finding(struct ck *k, enum dc_rule rule, unsigned line, const char *fmt, ...)
-{
-	char detail[112];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	enum dc_err e = addf(k, rule, line, "line %u: %s", line, detail);
-	if (e != DC_OK)
-		k->err = e;
-}
-
-static void exercise(struct ck *k, enum dc_rule rule)
-{
-	if (k->exercised)
-		k->exercised[rule] = true;
-}
 
 /* Messages every implementation must be able to post: the MM_* driver
  * notifications and WM_USER .. WM_APP + 0x3FFE. Below WM_USER, user32
@@ -123,22 +82,22 @@ static enum dc_rule blame(const struct judge *j, enum dc_rule rule)
 	return rule;
 }
 
-static void exercise_call(struct ck *k, const struct judge *j)
+static void exercise_call(struct dci_check *k, const struct judge *j)
 {
 	uint32_t f = j->c->call.flags;
-	exercise(k, j->rule);
-	exercise(k, DC_RULE_DCB_FLAGS_CALLER_CALLBACK_CONSTANT);
+	dci_check_exercise(k, j->rule);
+	dci_check_exercise(k, DC_RULE_DCB_FLAGS_CALLER_CALLBACK_CONSTANT);
 	if (j->c->call.callback && (f & ~(uint32_t)(DC_DCB_TYPEMASK | DC_DCB_NOSWITCH)))
-		exercise(k, DC_RULE_DCB_TYPE_MASK);
+		dci_check_exercise(k, DC_RULE_DCB_TYPE_MASK);
 	if (j->c->call.callback && (f & DC_DCB_NOSWITCH))
-		exercise(k, DC_RULE_DCB_TYPE_NOSWITCH_IGNORED);
+		dci_check_exercise(k, DC_RULE_DCB_TYPE_NOSWITCH_IGNORED);
 	if (j->e == E_POST)
-		exercise(k, DC_RULE_DCB_POSTED_NOT_SENT);
+		dci_check_exercise(k, DC_RULE_DCB_POSTED_NOT_SENT);
 	if (j->e == E_POST || j->e == E_SIGNAL)
-		exercise(k, DC_RULE_DCB_SUCCESS_RETURNS_TRUE);
+		dci_check_exercise(k, DC_RULE_DCB_SUCCESS_RETURNS_TRUE);
 	if (j->e == E_CALL)
-		exercise(k, DC_RULE_DCB_FUNCTION_RETURNS_TRUE);
-	exercise(k, DC_RULE_DCB_TYPE_UNDOCUMENTED); /* every call says whether it is one */
+		dci_check_exercise(k, DC_RULE_DCB_FUNCTION_RETURNS_TRUE);
+	dci_check_exercise(k, DC_RULE_DCB_TYPE_UNDOCUMENTED); /* every call says whether it is one */
 }
 
 /* What is wrong with the one delivery an expectation wants, or NULL. */
@@ -171,74 +130,74 @@ static const char *bad_delivery(const struct judge *j, const struct dc_dcb_deliv
 	return NULL;
 }
 
-static void judge_delivery(struct ck *k, const struct judge *j)
+static void judge_delivery(struct dci_check *k, const struct judge *j)
 {
 	const struct dc_dcb_trace_call *c = j->c;
 	unsigned line = c->line;
 	if (j->e == E_POST)
 		for (size_t i = 0; i < c->nd; i++)
 			if (c->d[i].mode == DC_DCB_SENT) {
-				finding(k, DC_RULE_DCB_POSTED_NOT_SENT, line, "msg 0x%" PRIx32 " was sent to %s",
+				dci_check_line(k, DC_RULE_DCB_POSTED_NOT_SENT, line, "msg 0x%" PRIx32 " was sent to %s",
 					c->d[i].msg, dc_dcb_kind_name(c->d[i].via));
 				return;
 			}
 	if (c->nd_total == 0) {
 		if (!(c->returned == false && j->lenient))
-			finding(k, blame(j, j->rule), line, "nothing arrived (returned %s, last error %" PRIu32 ")",
+			dci_check_line(k, blame(j, j->rule), line, "nothing arrived (returned %s, last error %" PRIu32 ")",
 				c->returned ? "TRUE" : "FALSE", c->last_error);
 		return;
 	}
 	const char *why = c->nd_total > 1 ? "more than one notification arrived" : bad_delivery(j, &c->d[0]);
 	if (why) {
-		finding(k, blame(j, j->rule), line, "%s", why);
+		dci_check_line(k, blame(j, j->rule), line, "%s", why);
 	} else if (!c->returned) {
 		enum dc_rule r = j->e == E_CALL ? DC_RULE_DCB_FUNCTION_RETURNS_TRUE
 						: DC_RULE_DCB_SUCCESS_RETURNS_TRUE;
-		finding(k, blame(j, r), line, "delivered, but returned FALSE (last error %" PRIu32 ")",
+		dci_check_line(k, blame(j, r), line, "delivered, but returned FALSE (last error %" PRIu32 ")",
 			c->last_error);
 	}
 }
 
-static void judge_call(struct ck *k, const struct dc_dcb_trace_call *c)
+static void judge_call(struct dci_check *k, const struct dc_dcb_trace_call *c)
 {
 	struct judge j = { .c = c };
 	expect(&j);
 	exercise_call(k, &j);
 	uint32_t type = c->call.flags & DC_DCB_TYPEMASK;
 	if (c->call.flags & DC_CALLBACK_TYPEMASK)
-		finding(k, DC_RULE_DCB_FLAGS_CALLER_CALLBACK_CONSTANT, c->line,
+		dci_check_line(k, DC_RULE_DCB_FLAGS_CALLER_CALLBACK_CONSTANT, c->line,
 			"dwFlags 0x%" PRIx32 ": type %" PRIu32 " (%s)", c->call.flags, type,
 			dc_enum_name(DC_E_DCB_TYPE, type) ? dc_enum_name(DC_E_DCB_TYPE, type) : "undocumented");
 	if (c->call.callback && j.rule == DC_RULE_DCB_TYPE_UNKNOWN_FALSE)
-		finding(k, DC_RULE_DCB_TYPE_UNDOCUMENTED, c->line,
+		dci_check_line(k, DC_RULE_DCB_TYPE_UNDOCUMENTED, c->line,
 			"type %" PRIu32 ": returned %s, %zu notification(s)", type,
 			c->returned ? "TRUE" : "FALSE", c->nd_total);
 	if (j.e != E_NOTHING) {
 		judge_delivery(k, &j);
 	} else if (c->returned || c->nd_total) {
-		finding(k, blame(&j, j.rule), c->line, "returned %s, %zu notification(s) arrived%s",
+		dci_check_line(k, blame(&j, j.rule), c->line, "returned %s, %zu notification(s) arrived%s",
 			c->returned ? "TRUE" : "FALSE", c->nd_total,
 			c->nd_total ? c->d[0].mode == DC_DCB_CALLED ? " (a function was called)" : "" : "");
 	}
 }
 
-static void judge_trace(struct ck *k, const struct dc_dcb_trace *t)
+static void judge_trace(struct dci_check *k, const struct dc_dcb_trace *t)
 {
-	exercise(k, DC_RULE_DCB_TRACE_RESULT_PRESENT);
+	dci_check_exercise(k, DC_RULE_DCB_TRACE_RESULT_PRESENT);
 	if (!t->seq_ok)
-		finding(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, t->seq_bad_line,
+		dci_check_line(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, t->seq_bad_line,
 			"seq is not the record's step number");
 	if (!t->has_result)
-		finding(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, 1, "no result record: the run did not finish");
+		dci_check_line(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, 1, "no result record: the run did not finish");
 	else if (t->result_calls != t->ncalls || t->result_steps != t->steps)
-		finding(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, t->result_line,
+		dci_check_line(k, DC_RULE_DCB_TRACE_RESULT_PRESENT, t->result_line,
 			"result says %" PRIu64 " calls / %" PRIu64 " steps, the trace has %zu / %" PRIu64,
 			t->result_calls, t->result_steps, t->ncalls, t->steps);
 	for (size_t i = 0; i < t->nfills; i++) {
 		const struct dc_dcb_trace_fill *f = &t->fills[i];
-		exercise(k, DC_RULE_DCB_QUEUE_LIMIT);
+		dci_check_exercise(k, DC_RULE_DCB_QUEUE_LIMIT);
 		if (!f->refused && f->posted > DC_DCB_POSTED_MESSAGE_LIMIT)
-			finding(k, DC_RULE_DCB_QUEUE_LIMIT, f->line,
+			dci_check_line(k, DC_RULE_DCB_QUEUE_LIMIT, f->line,
 				"%" PRIu32 " messages posted to one queue, none refused", f->posted);
 	}
 }
@@ -247,10 +206,8 @@ enum dc_err dc_dcb_check(const struct dc_dcb_trace *t, struct dc_diags *out, boo
 {
 	if (!t || !out)
 		return DC_E_MISUSE;
-	struct ck k = { .out = out, .exercised = exercised, .err = DC_OK };
-	dc_limits_default(&k.lim);
-	if (exercised)
-		memset(exercised, 0, DC_RULE_COUNT * sizeof(*exercised));
+	struct dci_check k;
+	dci_check_init(&k, out, exercised);
 	judge_trace(&k, t);
 	for (size_t i = 0; i < t->ncalls && k.err == DC_OK; i++)
 		judge_call(&k, &t->calls[i]);

@@ -7,42 +7,26 @@
 
 #include "dumpcheck/dcb.h"
 #include "dumpcheck/report.h"
-
-static void str_or_null(FILE *out, const char *s)
-{
-	if (s)
-		dc_json_string(out, s, strlen(s));
-	else
-		fputs("null", out);
-}
+#include "internal.h"
 
 static const char *name_of(const struct dc_dcb_script *names, int32_t i)
 {
 	return names && i >= 0 && (size_t)i < names->nobjects ? names->objects[i].name : NULL;
 }
 
-static void hex(FILE *out, const char *key, uint64_t v)
-{
-	fprintf(out, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
-}
-
 void dc_dcb_trace_header(FILE *out, const struct dc_dcb_trace_run *run,
 			 const struct dc_dcb_script *names)
 {
-	fprintf(out, "{\"record\":\"header\",\"schema\":\"dumpcheck-dcb-trace\",\"schema_version\":%d,"
-		     "\"implementation\":",
-		DC_DCB_TRACE_SCHEMA_VERSION);
-	str_or_null(out, run->implementation);
-	fputs(",\"version\":", out);
-	str_or_null(out, run->version);
+	dci_trace_header_open(out, "dumpcheck-dcb-trace", DC_DCB_TRACE_SCHEMA_VERSION, run->implementation,
+			      run->version);
 	fputs(",\"script\":", out);
-	str_or_null(out, run->script);
+	dci_json_cstr(out, run->script);
 	fputs(",\"arch\":", out);
-	str_or_null(out, run->arch);
+	dci_json_cstr(out, run->arch);
 	fputs(",\"objects\":[", out);
 	for (size_t i = 0; names && i < names->nobjects; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", out);
-		str_or_null(out, names->objects[i].name);
+		dci_json_cstr(out, names->objects[i].name);
 		fprintf(out, ",\"kind\":\"%s\"}", dc_dcb_kind_name(names->objects[i].kind));
 	}
 	fputs("]}\n", out);
@@ -52,7 +36,7 @@ void dc_dcb_trace_fill(FILE *out, uint64_t seq, const char *target, uint32_t att
 		       uint32_t posted, bool refused, uint32_t last_error)
 {
 	fprintf(out, "{\"record\":\"fill\",\"seq\":%" PRIu64 ",\"target\":", seq);
-	str_or_null(out, target);
+	dci_json_cstr(out, target);
 	fprintf(out, ",\"attempted\":%" PRIu32 ",\"posted\":%" PRIu32 ",\"refused\":%s,\"last_error\":%" PRIu32 "}\n",
 		attempted, posted, refused ? "true" : "false", last_error);
 }
@@ -60,7 +44,7 @@ void dc_dcb_trace_fill(FILE *out, uint64_t seq, const char *target, uint32_t att
 void dc_dcb_trace_drain(FILE *out, uint64_t seq, const char *target, uint32_t removed)
 {
 	fprintf(out, "{\"record\":\"drain\",\"seq\":%" PRIu64 ",\"target\":", seq);
-	str_or_null(out, target);
+	dci_json_cstr(out, target);
 	fprintf(out, ",\"removed\":%" PRIu32 "}\n", removed);
 }
 
@@ -68,18 +52,18 @@ static void delivery(FILE *out, const struct dc_dcb_delivery *d, const struct dc
 		     bool first)
 {
 	fprintf(out, "%s{\"via\":\"%s\",\"target\":", first ? "" : ",", dc_dcb_kind_name(d->via));
-	str_or_null(out, name_of(names, d->target));
+	dci_json_cstr(out, name_of(names, d->target));
 	fprintf(out, ",\"mode\":\"%s\"", dc_dcb_mode_name(d->mode));
 	if (d->via == DC_DCB_KIND_WINDOW || d->via == DC_DCB_KIND_THREAD) {
 		fprintf(out, ",\"msg\":%" PRIu32, d->msg);
-		hex(out, "wparam", d->wparam);
-		hex(out, "lparam", d->lparam);
+		dci_json_hex(out, "wparam", d->wparam);
+		dci_json_hex(out, "lparam", d->lparam);
 	} else if (d->via == DC_DCB_KIND_FUNCTION) {
-		hex(out, "hdrvr", d->hdrvr);
+		dci_json_hex(out, "hdrvr", d->hdrvr);
 		fprintf(out, ",\"msg\":%" PRIu32, d->msg);
-		hex(out, "user", d->user);
-		hex(out, "param1", d->param1);
-		hex(out, "param2", d->param2);
+		dci_json_hex(out, "user", d->user);
+		dci_json_hex(out, "param1", d->param1);
+		dci_json_hex(out, "param2", d->param2);
 		fprintf(out, ",\"same_thread\":%s,\"during_call\":%s", d->same_thread ? "true" : "false",
 			d->during_call ? "true" : "false");
 	}
@@ -91,19 +75,19 @@ void dc_dcb_trace_call(FILE *out, uint64_t seq, const struct dc_dcb_call *c,
 		       const struct dc_dcb_delivery *d, size_t nd, const struct dc_dcb_script *names)
 {
 	fprintf(out, "{\"record\":\"call\",\"seq\":%" PRIu64, seq);
-	hex(out, "callback", c->callback);
+	dci_json_hex(out, "callback", c->callback);
 	fprintf(out, ",\"flags\":%" PRIu32 ",\"type\":%" PRIu32, c->flags, c->flags & DC_DCB_TYPEMASK);
-	hex(out, "hdrvr", c->hdrvr);
+	dci_json_hex(out, "hdrvr", c->hdrvr);
 	fprintf(out, ",\"msg\":%" PRIu32, c->msg);
-	hex(out, "user", c->user);
-	hex(out, "param1", c->param1);
-	hex(out, "param2", c->param2);
+	dci_json_hex(out, "user", c->user);
+	dci_json_hex(out, "param1", c->param1);
+	dci_json_hex(out, "param2", c->param2);
 	fputs(",\"target\":", out);
 	if (!target || target->index < 0) {
 		fputs("null", out);
 	} else {
 		fputs("{\"name\":", out);
-		str_or_null(out, name_of(names, target->index));
+		dci_json_cstr(out, name_of(names, target->index));
 		fprintf(out, ",\"kind\":\"%s\"", dc_dcb_kind_name(target->kind));
 		if (target->kind == DC_DCB_KIND_WINDOW || target->kind == DC_DCB_KIND_THREAD)
 			fprintf(out, ",\"queue\":%s,\"queued\":%" PRIu32 ",\"full\":%s",

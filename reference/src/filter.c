@@ -11,7 +11,10 @@
  *   Dump_Read:    the read path stops there; the dump's status is unchanged;
  *   Dump_Unload:  recorded only: the filter is gone either way.
  * A filter that changes DiskByteOffset or ByteCount is not obeyed: the stack
- * writes where and what it meant to (the trace shows the change). */
+ * writes where and what it meant to (the trace shows the change). Nor is a
+ * Dump_Read that changes the offset or repoints the MDL (filter.read.*): the
+ * stack delivers its own read buffer, and the next filter gets a fresh MDL
+ * over it at the stack's offset. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,7 +8,6 @@
  * finding whose detail says what the stack did next (found by looking at
  * the rest of the trace). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +21,8 @@
 enum fstate { F_NONE, F_LOADED, F_STARTED, F_FINISHED, F_UNLOADED };
 
 struct ck {
+	struct dci_check c; /* findings, exercised rules, the first recording failure */
 	const struct dc_filter_trace *t;
-	struct dc_diags *out;
-	struct dc_limits lim;
-	bool *exercised;
-	enum dc_err err;
 	const struct dc_filter_rec *init[DC_FILTER_MAX_FILTERS];
 	bool usable[DC_FILTER_MAX_FILTERS], wrote[DC_FILTER_MAX_FILTERS];
 	enum fstate st[DC_FILTER_MAX_FILTERS];
@@ -36,36 +32,9 @@ struct ck {
 	size_t wi; /* the next write record to pair with a read */
 };
 
-static void finding(struct ck *k, enum dc_rule rule, unsigned line, const char *fmt, ...) DCI_PRINTF(4, 5);
-
-static enum dc_err addf(struct ck *k, enum dc_rule rule, uint64_t off, const char *fmt, ...) DCI_PRINTF(4, 5);
-
-static enum dc_err addf(struct ck *k, enum dc_rule rule, uint64_t off, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	enum dc_err e = dci_diags_addv(k->out, &k->lim, rule, off, fmt, ap);
-	va_end(ap);
-	return e;
-}
-
-static void finding(struct ck *k, enum dc_rule rule, unsigned line, const char *fmt, ...)
-{
-	char detail[112];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	enum dc_err e = addf(k, rule, line, "line %u: %s", line, detail);
-	if (e != DC_OK)
-		k->err = e;
-}
-
-static void exercise(struct ck *k, enum dc_rule rule)
-{
-	if (k->exercised)
-		k->exercised[rule] = true;
-}
+/* The rule code's names for the shared recording (internal.h). */
+#define finding(k, ...) dci_check_line(&(k)->c, __VA_ARGS__)
+#define exercise(k, rule) dci_check_exercise(&(k)->c, rule)
 
 static const char *cb_name(uint32_t cb)
 {
@@ -152,6 +121,23 @@ static void judge_write_call(struct ck *k, const struct dc_filter_rec *r)
 	if (in && r->pages > in->max_pages)
 		finding(k, DC_RULE_FILTER_WRITE_BUFFER_SIZE, r->line, "MDL spans %" PRIu32 " pages, MaxPagesPerWrite %" PRIu32,
 			r->pages, in->max_pages);
+}
+
+/* Dump_Read's parameters are [in]: the offset and the MDL stay as given; only
+ * the bytes of the buffer may change. */
+static void judge_read_call(struct ck *k, const struct dc_filter_rec *r)
+{
+	exercise(k, DC_RULE_FILTER_READ_OFFSET_UNCHANGED);
+	exercise(k, DC_RULE_FILTER_READ_MDL_UNCHANGED);
+	if (r->offset_out != r->offset_in)
+		finding(k, DC_RULE_FILTER_READ_OFFSET_UNCHANGED, r->line, "DiskByteOffset 0x%" PRIx64 " -> 0x%" PRIx64,
+			r->offset_in, r->offset_out);
+	if (r->count_out != r->count_in)
+		finding(k, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line, "ByteCount %" PRIu32 " -> %" PRIu32, r->count_in,
+			r->count_out);
+	else if (r->byte_offset_out != r->byte_offset_in || r->redirected)
+		finding(k, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line, "MDL repointed (ByteOffset %" PRIu32 " -> %" PRIu32
+			", va_page_offset %" PRIu32 ")", r->byte_offset_in, r->byte_offset_out, r->va_page_offset);
 }
 
 static void judge_order(struct ck *k, const struct dc_filter_rec *r)
@@ -253,6 +239,7 @@ static void judge_callback(struct ck *k, size_t i)
 	if (r->callback == CallbackDumpWrite)
 		judge_write_call(k, r);
 	if (r->callback == CallbackDumpRead) {
+		judge_read_call(k, r);
 		exercise(k, DC_RULE_FILTER_READ_ALLOWED);
 		if (!in || in->major != 2 || !(in->flags & DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ) || !in->has_read)
 			finding(k, DC_RULE_FILTER_READ_ALLOWED, r->line, "Dump_Read of filter %" PRIu32 " (init: version %" PRIu32
@@ -382,16 +369,12 @@ enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *imag
 	if (!k)
 		return DC_E_NOMEM;
 	k->t = t;
-	k->out = out;
-	k->exercised = exercised;
-	dc_limits_default(&k->lim);
-	if (exercised)
-		memset(exercised, 0, DC_RULE_COUNT * sizeof(*exercised));
+	dci_check_init(&k->c, out, exercised);
 	k->min_pages = t->stack_max_pages ? t->stack_max_pages : DC_FILTER_STACK_MAX_PAGES;
 	k->wnext = k->rnext = t->dump_offset;
 	for (int r = DC_RULE_FILTER_ERROR_INIT_CRITICAL; r <= DC_RULE_FILTER_ERROR_UNLOAD; r++)
 		exercise(k, (enum dc_rule)r); /* every trace says whether a routine failed */
-	for (size_t i = 0; i < t->nrecs && k->err == DC_OK; i++) {
+	for (size_t i = 0; i < t->nrecs && k->c.err == DC_OK; i++) {
 		const struct dc_filter_rec *r = &t->recs[i];
 		if (r->kind == DC_FREC_INIT)
 			judge_init(k, i);
@@ -402,11 +385,11 @@ enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *imag
 		else
 			judge_read(k, r);
 	}
-	if (k->err == DC_OK)
+	if (k->c.err == DC_OK)
 		judge_end(k);
-	if (k->err == DC_OK)
+	if (k->c.err == DC_OK)
 		judge_image(k, image, image_size);
-	enum dc_err err = k->err;
+	enum dc_err err = k->c.err;
 	free(k);
 	return err;
 }

@@ -47,11 +47,14 @@ void dc_filter_memdisk_free(struct dc_filter_memdisk *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static enum dc_err file_write(void *ctx, uint64_t off, const void *buf, size_t len)
+/* `len` bytes at `off`, retried after a signal or a short transfer
+ * (`buf` is only read when `write`). */
+static enum dc_err file_io(int fd, bool write, uint64_t off, void *buf, size_t len)
 {
-	int fd = *(int *)ctx;
 	for (size_t done = 0; done < len;) {
-		ssize_t n = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
+		char *p = (char *)buf + done;
+		off_t at = (off_t)(off + done);
+		ssize_t n = write ? pwrite(fd, p, len - done, at) : pread(fd, p, len - done, at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -61,18 +64,14 @@ static enum dc_err file_write(void *ctx, uint64_t off, const void *buf, size_t l
 	return DC_OK;
 }
 
+static enum dc_err file_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	return file_io(*(int *)ctx, true, off, (void *)buf, len);
+}
+
 static enum dc_err file_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
-	int fd = *(int *)ctx;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return DC_E_IO;
-		done += (size_t)n;
-	}
-	return DC_OK;
+	return file_io(*(int *)ctx, false, off, buf, len);
 }
 
 void dc_filter_filedisk(int *fd, struct dc_filter_disk *disk)

@@ -2,10 +2,10 @@
  * encrypting filter (a keyed XOR keystream per disk byte offset, the way a
  * disk-encryption driver keys sectors: simple, not cryptography), plus the
  * knobs that make either fail with an NTSTATUS at a chosen call or break a
- * Dump_Write rule. The encrypting filter does what the WDK asks: it copies
- * into a private, page-aligned buffer of MaxPagesPerWrite pages allocated at
- * initialisation and repoints the MDL; its Dump_Read undoes the transform in
- * the buffer it is given. Each filter's context is its struct dc_fx, which
+ * Dump_Write or Dump_Read rule. The encrypting filter does what the WDK
+ * asks: it copies into a private, page-aligned buffer of MaxPagesPerWrite
+ * pages allocated at initialisation and repoints the MDL; its Dump_Read
+ * undoes the transform in the buffer it is given. Each filter's context is its struct dc_fx, which
  * DriverEntry returns as DumpData: every routine finds it in
  * FILTER_EXTENSION.DumpData, never in a global. */
 #include <stdlib.h>
@@ -16,7 +16,9 @@
 #define PAGE DC_FILTER_PAGE_SIZE
 
 static const char *const kind_names[] = { "observer", "encrypt" };
-static const char *const misbehave_names[] = { "ok", "offset", "count", "in_place", "unaligned", "oversize" };
+static const char *const misbehave_names[DC_FX_MISBEHAVE_COUNT] = { "ok",	  "offset",	 "count",
+								       "in_place", "unaligned",	 "oversize",
+								       "read_offset", "read_mdl" };
 
 const char *dc_fx_kind_name(enum dc_fx_kind k)
 {
@@ -25,7 +27,12 @@ const char *dc_fx_kind_name(enum dc_fx_kind k)
 
 const char *dc_fx_misbehave_name(enum dc_fx_misbehave m)
 {
-	return (unsigned)m < 6 ? misbehave_names[m] : "unknown";
+	return (unsigned)m < DC_FX_MISBEHAVE_COUNT ? misbehave_names[m] : "unknown";
+}
+
+bool dc_fx_misbehave_is_read(enum dc_fx_misbehave m)
+{
+	return m == DC_FX_READ_OFFSET || m == DC_FX_READ_MDL;
 }
 
 bool dc_fx_kind_parse(const char *s, enum dc_fx_kind *k)
@@ -40,7 +47,7 @@ bool dc_fx_kind_parse(const char *s, enum dc_fx_kind *k)
 
 bool dc_fx_misbehave_parse(const char *s, enum dc_fx_misbehave *m)
 {
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < DC_FX_MISBEHAVE_COUNT; i++)
 		if (strcmp(s, misbehave_names[i]) == 0) {
 			*m = (enum dc_fx_misbehave)i;
 			return true;
@@ -151,8 +158,18 @@ static void misbehave(struct dc_fx *fx, PLARGE_INTEGER off, MDL *m, uint8_t *src
 		redirect(fx, m, fx->buf, PAGE, src, n, (uint64_t)off->QuadPart);
 		break;
 	case DC_FX_OK:
+	case DC_FX_READ_OFFSET:
+	case DC_FX_READ_MDL:
 		break;
 	}
+}
+
+/* Whether this (the latest counted) call of `cb` is the one to misbehave on. */
+static bool misbehaves_now(const struct dc_fx *fx, uint32_t cb)
+{
+	bool read = dc_fx_misbehave_is_read(fx->p.misbehave);
+	return fx->p.misbehave != DC_FX_OK && read == (cb == CallbackDumpRead) &&
+	       (!fx->p.misbehave_nth || fx->p.misbehave_nth == fx->calls[cb]);
 }
 
 static NTSTATUS fx_write(PFILTER_EXTENSION ext, PLARGE_INTEGER off, PMDL m)
@@ -163,8 +180,7 @@ static NTSTATUS fx_write(PFILTER_EXTENSION ext, PLARGE_INTEGER off, PMDL m)
 	size_t n = m->ByteCount;
 	if (n > (size_t)fx->p.max_pages * PAGE) /* the stack broke its promise: leave it alone */
 		return STATUS_INVALID_PARAMETER;
-	bool bad = fx->p.misbehave != DC_FX_OK &&
-		   (!fx->p.misbehave_nth || fx->p.misbehave_nth == fx->calls[CallbackDumpWrite]);
+	bool bad = misbehaves_now(fx, CallbackDumpWrite);
 	bool replaces = bad && fx->p.misbehave >= DC_FX_IN_PLACE; /* these do the transform their own way */
 	if (!replaces && fx->p.kind == DC_FX_ENCRYPT)
 		redirect(fx, m, fx->buf, 0, src, n, (uint64_t)off->QuadPart);
@@ -173,11 +189,36 @@ static NTSTATUS fx_write(PFILTER_EXTENSION ext, PLARGE_INTEGER off, PMDL m)
 	return st;
 }
 
+/* Dump_Read's two ways to break its rules (filter.read.*): after the work,
+ * move DiskByteOffset; or do the work the Dump_Write way, in the private
+ * buffer, and repoint the MDL there (the stack does not follow it: the
+ * transform is lost). */
+static void misbehave_read(struct dc_fx *fx, PLARGE_INTEGER off, MDL *m, bool undo)
+{
+	uint8_t *src = (uint8_t *)m->StartVa + m->ByteOffset;
+	size_t n = m->ByteCount;
+	if (fx->p.misbehave == DC_FX_READ_OFFSET) {
+		if (undo)
+			keystream(fx->p.key, (uint64_t)off->QuadPart, src, n);
+		off->QuadPart += PAGE;
+	} else if (fx->buf && n <= fx->buf_len) {
+		memcpy(fx->buf, src, n);
+		if (undo)
+			keystream(fx->p.key, (uint64_t)off->QuadPart, fx->buf, n);
+		m->StartVa = fx->buf;
+		m->MappedSystemVa = fx->buf;
+		m->ByteOffset = 0;
+	}
+}
+
 static NTSTATUS fx_read(PFILTER_EXTENSION ext, PLARGE_INTEGER off, PMDL m)
 {
 	struct dc_fx *fx = self(ext);
 	NTSTATUS st = outcome(fx, CallbackDumpRead);
-	if (fx->p.kind == DC_FX_ENCRYPT && ((uint32_t)st >> 30) != 3u) /* an injected non-error still does the work */
+	bool undo = fx->p.kind == DC_FX_ENCRYPT && ((uint32_t)st >> 30) != 3u; /* an injected non-error still works */
+	if (misbehaves_now(fx, CallbackDumpRead))
+		misbehave_read(fx, off, m, undo);
+	else if (undo)
 		keystream(fx->p.key, (uint64_t)off->QuadPart, (uint8_t *)m->StartVa + m->ByteOffset,
 			  m->ByteCount);
 	return st;

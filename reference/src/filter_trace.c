@@ -9,19 +9,7 @@
 
 #include "dumpcheck/report.h"
 #include "filter_int.h"
-
-static void str_or_null(FILE *out, const char *s)
-{
-	if (s)
-		dc_json_string(out, s, strlen(s));
-	else
-		fputs("null", out);
-}
-
-static void hex(FILE *out, const char *key, uint64_t v)
-{
-	fprintf(out, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
-}
+#include "internal.h"
 
 static void token(FILE *out, int64_t t)
 {
@@ -44,20 +32,16 @@ void dci_ftrace_header(struct dci_fstack *s)
 	const struct dc_filter_partition *p = &run->part;
 	if (!out)
 		return;
-	fprintf(out, "{\"record\":\"header\",\"schema\":\"dumpcheck-filter-trace\",\"schema_version\":%d,"
-		     "\"implementation\":",
-		DC_FILTER_TRACE_SCHEMA_VERSION);
-	str_or_null(out, run->implementation);
-	fputs(",\"version\":", out);
-	str_or_null(out, run->version);
+	dci_trace_header_open(out, "dumpcheck-filter-trace", DC_FILTER_TRACE_SCHEMA_VERSION,
+			      run->implementation, run->version);
 	fputs(",\"scenario\":", out);
-	str_or_null(out, run->scenario);
+	dci_json_cstr(out, run->scenario);
 	const char *dt = dc_enum_name(DC_E_FILTER_DUMP_TYPE, (uint64_t)run->dump_type);
 	fputs(",\"dump_type\":", out);
-	str_or_null(out, dt);
+	dci_json_cstr(out, dt);
 	fprintf(out, ",\"dump_type_value\":%u,\"partition\":{", (unsigned)run->dump_type);
 	fprintf(out, "\"size\":\"0x%" PRIx64 "\"", p->size);
-	hex(out, "dump_offset", p->dump_offset);
+	dci_json_hex(out, "dump_offset", p->dump_offset);
 	fprintf(out, ",\"bytes_per_sector\":%" PRIu32 ",\"sectors_per_track\":%" PRIu32
 		     ",\"tracks_per_cylinder\":%" PRIu32 "}",
 		p->bytes_per_sector, p->sectors_per_track, p->tracks_per_cylinder);
@@ -66,7 +50,7 @@ void dci_ftrace_header(struct dci_fstack *s)
 		sizeof(FILTER_EXTENSION));
 	for (size_t i = 0; i < run->nfilters; i++) {
 		fputs(i ? "," : "", out);
-		str_or_null(out, run->filters[i].name);
+		dci_json_cstr(out, run->filters[i].name);
 	}
 	fputs("]}\n", out);
 }
@@ -78,7 +62,7 @@ void dci_ftrace_init(struct dci_fstack *s, uint32_t i, NTSTATUS st)
 	if (!out)
 		return;
 	fprintf(out, "{\"record\":\"init\",\"seq\":%" PRIu64 ",\"filter\":%" PRIu32, ++s->seq, i);
-	hex(out, "status", (uint32_t)st);
+	dci_json_hex(out, "status", (uint32_t)st);
 	fprintf(out, ",\"major\":%" PRIu32 ",\"minor\":%" PRIu32 ",\"flags\":%" PRIu32
 		     ",\"max_pages\":%" PRIu32,
 		(uint32_t)d->MajorVersion, (uint32_t)d->MinorVersion, (uint32_t)d->Flags,
@@ -101,18 +85,18 @@ void dci_ftrace_call(struct dci_fstack *s, const struct dci_fcall *c)
 		++s->seq, c->filter, callback_name(c->callback), c->callback);
 	token(out, c->dump_data);
 	if (c->io) {
-		hex(out, "offset_in", c->offset_in);
-		hex(out, "offset_out", c->offset_out);
+		dci_json_hex(out, "offset_in", c->offset_in);
+		dci_json_hex(out, "offset_out", c->offset_out);
 		fprintf(out, ",\"byte_count_in\":%" PRIu32 ",\"byte_count_out\":%" PRIu32
 			     ",\"byte_offset_in\":%" PRIu32 ",\"byte_offset_out\":%" PRIu32
 			     ",\"va_page_offset\":%" PRIu32 ",\"pages\":%" PRIu32 ",\"redirected\":%s",
 			c->count_in, c->count_out, c->byte_offset_in, c->byte_offset_out,
 			c->va_page_offset, c->pages, c->redirected ? "true" : "false");
-		hex(out, "data_in", c->data_in);
-		hex(out, "data_in_after", c->data_in_after);
-		hex(out, "data_out", c->data_out);
+		dci_json_hex(out, "data_in", c->data_in);
+		dci_json_hex(out, "data_in_after", c->data_in_after);
+		dci_json_hex(out, "data_out", c->data_out);
 	}
-	hex(out, "status", (uint32_t)c->status);
+	dci_json_hex(out, "status", (uint32_t)c->status);
 	fputs("}\n", out);
 }
 
@@ -123,10 +107,10 @@ void dci_ftrace_io(struct dci_fstack *s, bool write, uint64_t off, uint32_t coun
 	if (!out)
 		return;
 	fprintf(out, "{\"record\":\"%s\",\"seq\":%" PRIu64, write ? "write" : "read", ++s->seq);
-	hex(out, "offset", off);
+	dci_json_hex(out, "offset", off);
 	fprintf(out, ",\"byte_count\":%" PRIu32, count);
-	hex(out, write ? "source" : "disk", a);
-	hex(out, write ? "data" : "delivered", b);
+	dci_json_hex(out, write ? "source" : "disk", a);
+	dci_json_hex(out, write ? "data" : "delivered", b);
 	fputs("}\n", out);
 }
 
@@ -137,11 +121,11 @@ void dci_ftrace_result(struct dci_fstack *s)
 	if (!out)
 		return;
 	fputs("{\"record\":\"result\"", out);
-	hex(out, "status", (uint32_t)r->status);
-	hex(out, "read_status", (uint32_t)r->read_status);
+	dci_json_hex(out, "status", (uint32_t)r->status);
+	dci_json_hex(out, "read_status", (uint32_t)r->read_status);
 	fprintf(out, ",\"loaded\":%zu,\"pages_per_write\":%" PRIu32, r->loaded, s->pages);
-	hex(out, "dump_size", r->dump_size);
-	hex(out, "bytes_written", r->bytes_written);
+	dci_json_hex(out, "dump_size", r->dump_size);
+	dci_json_hex(out, "bytes_written", r->bytes_written);
 	fprintf(out, ",\"writes\":%" PRIu64 ",\"reads\":%" PRIu64 ",\"read_back\":%s,\"image\":", r->writes,
 		r->reads, r->read_back ? "true" : "false");
 	if (!r->read_back) {
@@ -149,8 +133,8 @@ void dci_ftrace_result(struct dci_fstack *s)
 		return;
 	}
 	fputs("{\"name\":", out);
-	str_or_null(out, s->run->image_name);
-	hex(out, "size", r->dump_size);
-	hex(out, "digest", r->image_digest);
+	dci_json_cstr(out, s->run->image_name);
+	dci_json_hex(out, "size", r->dump_size);
+	dci_json_hex(out, "digest", r->image_digest);
 	fputs("}}\n", out);
 }

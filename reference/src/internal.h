@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "dumpcheck/dumpcheck.h"
 
@@ -24,6 +25,38 @@
 /* Append one finding to `d`; returns DC_E_NOMEM only when recording failed. */
 enum dc_err dci_diags_addv(struct dc_diags *d, const struct dc_limits *lim, enum dc_rule rule,
 			   uint64_t offset, const char *fmt, va_list ap) DCI_PRINTF(5, 0);
+
+/* A rule checker's output (findings.c): the findings into `out` under
+ * `lim`, the rules it looked at into `exercised` (may be NULL), the first
+ * failure to record in `err`. */
+struct dci_check {
+	struct dc_diags *out;
+	struct dc_limits lim;
+	bool *exercised;
+	enum dc_err err;
+};
+
+/* Default limits, no finding failed, no rule exercised yet. */
+void dci_check_init(struct dci_check *c, struct dc_diags *out, bool *exercised);
+
+/* A finding about trace line `line`: "line N: " and the detail (at most 111 bytes). */
+void dci_check_line(struct dci_check *c, enum dc_rule rule, unsigned line, const char *fmt, ...)
+	DCI_PRINTF(4, 5);
+
+/* Rule `rule` was looked at. */
+void dci_check_exercise(struct dci_check *c, enum dc_rule rule);
+
+/* The trace writers' JSON (report.c): `s` as a JSON string, null when NULL. */
+void dci_json_cstr(FILE *out, const char *s);
+
+/* ,"key":"0x…": a 64-bit value as the trace schemas write it. */
+void dci_json_hex(FILE *out, const char *key, uint64_t v);
+
+/* The start of a trace's header record, {"record":"header","schema":…,
+ * "schema_version":…,"implementation":…,"version":… (the caller goes on
+ * with its own keys and closes it). */
+void dci_trace_header_open(FILE *out, const char *schema, int version, const char *implementation,
+			   const char *ver);
 
 /* Checked a + b; false on unsigned 64-bit overflow. */
 static inline bool dci_add(uint64_t a, uint64_t b, uint64_t *out)

@@ -1,63 +1,35 @@
 /* The kernel-dump model: loaded from a scenario's [memory] table
  * (spec/kdump-scenarios/README.md), plus the page pattern. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dumpcheck/kdump.h"
-#include "internal.h"
+#include "scenario_int.h"
 
 /* A model names at most this many runs, present ranges and patches: the
  * header holds 86 runs at most; the rest keeps hostile scenarios small. */
 #define MAX_RANGES 4096u
 #define MAX_PATCHES 4096u
 
-struct loader {
-	char *err;
-	size_t errlen;
-};
-
-static enum dc_err fail(struct loader *l, const struct dc_toml_value *v, const char *fmt, ...)
-	DCI_PRINTF(3, 4);
-
-static enum dc_err fail(struct loader *l, const struct dc_toml_value *v, const char *fmt, ...)
-{
-	if (l->err && l->errlen) {
-		int n = snprintf(l->err, l->errlen, "line %u: ", dc_toml_line(v));
-		if (n >= 0 && (size_t)n < l->errlen) {
-			va_list ap;
-			va_start(ap, fmt);
-			vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
-	}
-	return DC_E_MALFORMED;
-}
-
 static const char *const KEYS[] = {
 	"arch", "dump_type", "bitmap_signature", "major_version", "minor_version",
 	"machine_image_type", "number_processors", "bugcheck_code", "bugcheck_params",
 	"directory_table_base", "pfn_database", "ps_loaded_module_list",
 	"ps_active_process_head", "kd_debugger_data_block", "runs", "present", "fill_seed",
-	"patches",
+	"patches", NULL,
 };
 
-static enum dc_err check_keys(struct loader *l, const struct dc_toml_value *t)
+static enum dc_err check_keys(struct dci_why *l, const struct dc_toml_value *t)
 {
-	for (size_t i = 0; i < dc_toml_len(t); i++) {
-		const char *k = dc_toml_key_at(t, i);
-		bool known = false;
-		for (size_t j = 0; j < sizeof(KEYS) / sizeof(KEYS[0]) && !known; j++)
-			known = strcmp(k, KEYS[j]) == 0;
-		if (!known)
-			return fail(l, dc_toml_at(t, i), "memory.%s: unknown key", k);
-	}
+	size_t i = dci_toml_unknown_key(t, KEYS);
+	if (i < dc_toml_len(t))
+		return dci_toml_fail(l, dc_toml_at(t, i), "memory.%s: unknown key", dc_toml_key_at(t, i));
 	return DC_OK;
 }
 
 /* `key` of `t` as an integer up to `max`; `*out` keeps its default when absent. */
-static enum dc_err get_uint(struct loader *l, const struct dc_toml_value *t, const char *key,
+static enum dc_err get_uint(struct dci_why *l, const struct dc_toml_value *t, const char *key,
 			    uint64_t max, uint64_t *out)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, key);
@@ -65,12 +37,12 @@ static enum dc_err get_uint(struct loader *l, const struct dc_toml_value *t, con
 	if (!v)
 		return DC_OK;
 	if (!dc_toml_u64(v, &x) || x > max)
-		return fail(l, v, "%s: expected an integer 0..0x%llX", key, (unsigned long long)max);
+		return dci_toml_fail(l, v, "%s: expected an integer 0..0x%llX", key, (unsigned long long)max);
 	*out = x;
 	return DC_OK;
 }
 
-static enum dc_err get_u32(struct loader *l, const struct dc_toml_value *t, const char *key,
+static enum dc_err get_u32(struct dci_why *l, const struct dc_toml_value *t, const char *key,
 			   uint32_t *out)
 {
 	uint64_t x = *out;
@@ -79,7 +51,7 @@ static enum dc_err get_u32(struct loader *l, const struct dc_toml_value *t, cons
 	return err;
 }
 
-static enum dc_err get_arch(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err get_arch(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, "arch");
 	const char *s;
@@ -88,7 +60,7 @@ static enum dc_err get_arch(struct loader *l, const struct dc_toml_value *t, str
 	if (!v)
 		return DC_OK;
 	if (!dc_toml_str(v, &s, NULL))
-		return fail(l, v, "arch: expected \"x64\" or \"x86\"");
+		return dci_toml_fail(l, v, "arch: expected \"x64\" or \"x86\"");
 	if (strcmp(s, "x64") == 0 || strcmp(s, "amd64") == 0)
 		return DC_OK;
 	if (strcmp(s, "x86") == 0) {
@@ -96,10 +68,10 @@ static enum dc_err get_arch(struct loader *l, const struct dc_toml_value *t, str
 		m->machine_image_type = 0x14C;
 		return DC_OK;
 	}
-	return fail(l, v, "arch: expected \"x64\" or \"x86\", not \"%s\"", s);
+	return dci_toml_fail(l, v, "arch: expected \"x64\" or \"x86\", not \"%s\"", s);
 }
 
-static enum dc_err get_dump_type(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err get_dump_type(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, "dump_type");
 	const char *s;
@@ -113,15 +85,15 @@ static enum dc_err get_dump_type(struct loader *l, const struct dc_toml_value *t
 		else if (strcmp(s, "bitmap") == 0)
 			x = DC_KDUMP_TYPE_BITMAP;
 		else if (!dc_enum_parse(DC_E_KDUMP_DUMP_TYPE, s, &x))
-			return fail(l, v, "dump_type: unknown name \"%s\"", s);
+			return dci_toml_fail(l, v, "dump_type: unknown name \"%s\"", s);
 	} else if (!dc_toml_u64(v, &x) || x > UINT32_MAX) {
-		return fail(l, v, "dump_type: expected a name or a 32-bit integer");
+		return dci_toml_fail(l, v, "dump_type: expected a name or a 32-bit integer");
 	}
 	m->dump_type = (uint32_t)x;
 	return DC_OK;
 }
 
-static enum dc_err get_bitmap_sig(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err get_bitmap_sig(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, "bitmap_signature");
 	const char *s;
@@ -131,39 +103,39 @@ static enum dc_err get_bitmap_sig(struct loader *l, const struct dc_toml_value *
 		return DC_OK;
 	if (dc_toml_str(v, &s, &n)) {
 		if (n != 4)
-			return fail(l, v, "bitmap_signature: expected 4 characters (\"SDMP\", \"FDMP\")");
+			return dci_toml_fail(l, v, "bitmap_signature: expected 4 characters (\"SDMP\", \"FDMP\")");
 		m->bitmap_signature = dci_le32((const uint8_t *)s);
 		return DC_OK;
 	}
 	uint64_t x;
 	if (!dc_toml_u64(v, &x) || x > UINT32_MAX)
-		return fail(l, v, "bitmap_signature: expected 4 characters or a 32-bit integer");
+		return dci_toml_fail(l, v, "bitmap_signature: expected 4 characters or a 32-bit integer");
 	m->bitmap_signature = (uint32_t)x;
 	return DC_OK;
 }
 
-static enum dc_err get_params(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err get_params(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, "bugcheck_params");
 	if (!v)
 		return DC_OK;
 	if (dc_toml_type_of(v) != DC_TOML_ARRAY || dc_toml_len(v) > 4)
-		return fail(l, v, "bugcheck_params: expected an array of at most 4 integers");
+		return dci_toml_fail(l, v, "bugcheck_params: expected an array of at most 4 integers");
 	for (size_t i = 0; i < dc_toml_len(v); i++)
 		if (!dc_toml_u64(dc_toml_at(v, i), &m->bugcheck_params[i]))
-			return fail(l, dc_toml_at(v, i), "bugcheck_params[%zu]: expected an integer", i);
+			return dci_toml_fail(l, dc_toml_at(v, i), "bugcheck_params[%zu]: expected an integer", i);
 	return DC_OK;
 }
 
 /* `key`: an array of { first_pfn, count } tables. */
-static enum dc_err get_ranges(struct loader *l, const struct dc_toml_value *t, const char *key,
+static enum dc_err get_ranges(struct dci_why *l, const struct dc_toml_value *t, const char *key,
 			      struct dc_kdump_range **out, size_t *n)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, key);
 	if (!v)
 		return DC_OK;
 	if (dc_toml_type_of(v) != DC_TOML_ARRAY || dc_toml_len(v) > MAX_RANGES)
-		return fail(l, v, "%s: expected an array of at most %u { first_pfn, count } tables", key,
+		return dci_toml_fail(l, v, "%s: expected an array of at most %u { first_pfn, count } tables", key,
 			    MAX_RANGES);
 	size_t len = dc_toml_len(v);
 	*out = calloc(len ? len : 1, sizeof(**out));
@@ -174,24 +146,13 @@ static enum dc_err get_ranges(struct loader *l, const struct dc_toml_value *t, c
 		const struct dc_toml_value *f = dc_toml_get(e, "first_pfn"), *c = dc_toml_get(e, "count");
 		if (dc_toml_type_of(e) != DC_TOML_TABLE || dc_toml_len(e) != 2 ||
 		    !dc_toml_u64(f, &(*out)[i].first_pfn) || !dc_toml_u64(c, &(*out)[i].count))
-			return fail(l, e, "%s[%zu]: expected { first_pfn = N, count = N }", key, i);
+			return dci_toml_fail(l, e, "%s[%zu]: expected { first_pfn = N, count = N }", key, i);
 	}
 	*n = len;
 	return DC_OK;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static enum dc_err get_patch(struct loader *l, const struct dc_toml_value *e, size_t i,
+static enum dc_err get_patch(struct dci_why *l, const struct dc_toml_value *e, size_t i,
 			     struct dc_kdump_patch *p)
 {
 	const struct dc_toml_value *hv = dc_toml_get(e, "hex");
@@ -201,17 +162,17 @@ static enum dc_err get_patch(struct loader *l, const struct dc_toml_value *e, si
 	if (dc_toml_type_of(e) != DC_TOML_TABLE || !dc_toml_u64(dc_toml_get(e, "pfn"), &pfn) ||
 	    !dc_toml_str(hv, &hex, &n) || dc_toml_len(e) != 2u + (dc_toml_get(e, "offset") != NULL) ||
 	    (dc_toml_get(e, "offset") && !dc_toml_u64(dc_toml_get(e, "offset"), &off)))
-		return fail(l, e, "patches[%zu]: expected { pfn = N, offset = N, hex = \"..\" }", i);
+		return dci_toml_fail(l, e, "patches[%zu]: expected { pfn = N, offset = N, hex = \"..\" }", i);
 	if (n == 0 || n % 2 || off >= DC_KDUMP_PAGE_SIZE || n / 2 > DC_KDUMP_PAGE_SIZE - off)
-		return fail(l, hv, "patches[%zu]: hex needs an even, non-zero length and must fit the page", i);
+		return dci_toml_fail(l, hv, "patches[%zu]: hex needs an even, non-zero length and must fit the page", i);
 	uint8_t *bytes = malloc(n / 2);
 	if (!bytes)
 		return DC_E_NOMEM;
 	for (size_t k = 0; k < n / 2; k++) {
-		int hi = hexval(hex[2 * k]), lo = hexval(hex[2 * k + 1]);
+		int hi = dci_sc_hex_digit(hex[2 * k]), lo = dci_sc_hex_digit(hex[2 * k + 1]);
 		if (hi < 0 || lo < 0) {
 			free(bytes);
-			return fail(l, hv, "patches[%zu]: hex holds a non-hex digit", i);
+			return dci_toml_fail(l, hv, "patches[%zu]: hex holds a non-hex digit", i);
 		}
 		bytes[k] = (uint8_t)(hi << 4 | lo);
 	}
@@ -222,13 +183,13 @@ static enum dc_err get_patch(struct loader *l, const struct dc_toml_value *e, si
 	return DC_OK;
 }
 
-static enum dc_err get_patches(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err get_patches(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	const struct dc_toml_value *v = dc_toml_get(t, "patches");
 	if (!v)
 		return DC_OK;
 	if (dc_toml_type_of(v) != DC_TOML_ARRAY || dc_toml_len(v) > MAX_PATCHES)
-		return fail(l, v, "patches: expected an array of at most %u tables", MAX_PATCHES);
+		return dci_toml_fail(l, v, "patches: expected an array of at most %u tables", MAX_PATCHES);
 	size_t len = dc_toml_len(v);
 	m->patches = calloc(len ? len : 1, sizeof(*m->patches));
 	if (!m->patches)
@@ -242,7 +203,7 @@ static enum dc_err get_patches(struct loader *l, const struct dc_toml_value *t, 
 	return DC_OK;
 }
 
-static enum dc_err load_scalars(struct loader *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
+static enum dc_err load_scalars(struct dci_why *l, const struct dc_toml_value *t, struct dc_kdump_model *m)
 {
 	enum dc_err err;
 	m->major_version = 15;
@@ -267,7 +228,7 @@ static enum dc_err load_scalars(struct loader *l, const struct dc_toml_value *t,
 enum dc_err dc_kdump_model_from_toml(const struct dc_toml_value *table, struct dc_kdump_model *m,
 				     char *err, size_t errlen)
 {
-	struct loader l = { err, errlen };
+	struct dci_why l = { err, errlen };
 	enum dc_err e;
 	if (!m)
 		return DC_E_MISUSE;
@@ -275,7 +236,7 @@ enum dc_err dc_kdump_model_from_toml(const struct dc_toml_value *table, struct d
 	if (err && errlen)
 		err[0] = '\0';
 	if (dc_toml_type_of(table) != DC_TOML_TABLE)
-		return fail(&l, table, "memory: expected a table");
+		return dci_toml_fail(&l, table, "memory: expected a table");
 	if ((e = check_keys(&l, table)) || (e = load_scalars(&l, table, m)) ||
 	    (e = get_ranges(&l, table, "runs", &m->runs, &m->nruns)) ||
 	    (e = get_ranges(&l, table, "present", &m->present, &m->npresent)) ||
@@ -288,7 +249,7 @@ enum dc_err dc_kdump_model_from_toml(const struct dc_toml_value *table, struct d
 	uint64_t size;
 	if (dc_kdump_size(m, &size) != DC_OK) {
 		dc_kdump_model_free(m);
-		return fail(&l, table, "memory: no dump can express these runs / present ranges "
+		return dci_toml_fail(&l, table, "memory: no dump can express these runs / present ranges "
 			    "(more runs than the header holds, an overflow, or present ranges unsorted "
 			    "or outside the runs)");
 	}

@@ -377,13 +377,14 @@ static void print_findings(struct printer *p, const struct dc_diags *d)
 static void print_unrecorded(struct printer *p, const struct dc_diags *d)
 {
 	bool first = true;
+	size_t recorded[DC_RULE_COUNT] = { 0 }; /* one pass, not one per rule */
+	for (size_t i = 0; i < d->count; i++)
+		if (d->items[i].rule < DC_RULE_COUNT)
+			recorded[d->items[i].rule]++;
 	for (unsigned r = 0; r < DC_RULE_COUNT; r++) {
-		size_t recorded = 0;
-		for (size_t i = 0; i < d->count; i++)
-			recorded += d->items[i].rule == r;
-		if (d->per_rule[r] <= recorded)
+		if (d->per_rule[r] <= recorded[r])
 			continue;
-		size_t more = d->per_rule[r] - recorded;
+		size_t more = d->per_rule[r] - recorded[r];
 		if (p->json) {
 			fputs(first ? "" : ",", p->out);
 			dc_json_string(p->out, dc_rule_descs[r].id, strlen(dc_rule_descs[r].id));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dumpcheck/report.h"
+#include "internal.h"
 
 /* How a finding is shown: its rule's level, except that implementation-defined
  * rules form their own group and never count as failures. */
@@ -176,13 +177,27 @@ static void put_uri(FILE *out, const char *s)
 	}
 }
 
-/* JSON null for a missing string, else the escaped literal. */
-static void json_cstr(FILE *out, const char *s)
+void dci_json_cstr(FILE *out, const char *s)
 {
 	if (s)
 		dc_json_string(out, s, strlen(s));
 	else
 		fputs("null", out);
+}
+
+void dci_json_hex(FILE *out, const char *key, uint64_t v)
+{
+	fprintf(out, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+}
+
+void dci_trace_header_open(FILE *out, const char *schema, int version, const char *implementation,
+			   const char *ver)
+{
+	fprintf(out, "{\"record\":\"header\",\"schema\":\"%s\",\"schema_version\":%d,\"implementation\":",
+		schema, version);
+	dci_json_cstr(out, implementation);
+	fputs(",\"version\":", out);
+	dci_json_cstr(out, ver);
 }
 
 static const char *json_bool(bool b)
@@ -387,7 +402,7 @@ static void json_finding(FILE *out, const struct dc_diag *g, bool first)
 {
 	const struct dc_rule_desc *rd = &dc_rule_descs[g->rule];
 	fprintf(out, "%s\n        {\"rule\": ", first ? "" : ",");
-	json_cstr(out, rd->id);
+	dci_json_cstr(out, rd->id);
 	fprintf(out, ", \"level\": \"%s\", \"phase\": \"%s\", \"impl\": %s, \"offset\": %" PRIu64
 		     ", \"detail\": ",
 		dc_level_name((enum dc_level)rd->level), dc_phase_name((enum dc_phase)rd->phase),
@@ -418,7 +433,7 @@ static void json_unrecorded(FILE *out, const struct dc_diags *d, const struct ta
 		if (!more)
 			continue;
 		fputs(first ? "" : ", ", out);
-		json_cstr(out, dc_rule_descs[rule].id);
+		dci_json_cstr(out, dc_rule_descs[rule].id);
 		fprintf(out, ": %" PRIu32, more);
 		first = false;
 	}
@@ -430,13 +445,13 @@ static void json_file(FILE *out, const struct dc_file_result *r)
 	struct tally t;
 	tally_init(&t, &r->diags);
 	fputs("    {\n      \"path\": ", out);
-	json_cstr(out, path_of(r));
+	dci_json_cstr(out, path_of(r));
 	fprintf(out, ",\n      \"size\": %" PRIu64 ",\n", r->size);
 	/* An unreadable file has no verdict: "y" there would read as a pass. */
 	if (r->err != DC_OK) {
 		fprintf(out, "      \"verdict\": null,\n      \"error\": {\"code\": \"%s\", \"reason\": ",
 			dc_err_name(r->err));
-		json_cstr(out, r->reason);
+		dci_json_cstr(out, r->reason);
 		fputs("},\n", out);
 	} else {
 		fprintf(out, "      \"verdict\": \"%s\",\n      \"error\": null,\n",
@@ -530,7 +545,7 @@ static void yaml_finding(FILE *out, const struct dc_diag *g)
 	/* A JSON string literal is a valid YAML double-quoted scalar. */
 	dc_json_string(out, g->detail, detail_len(g));
 	fputs("\n      text: ", out);
-	json_cstr(out, rd->text);
+	dci_json_cstr(out, rd->text);
 	fputc('\n', out);
 }
 
@@ -557,7 +572,7 @@ static void tap_yaml(FILE *out, const struct dc_file_result *r, const struct tal
 	fputs("  ---\n", out);
 	if (r->err != DC_OK) {
 		fputs("  message: ", out);
-		json_cstr(out, reason_of(r));
+		dci_json_cstr(out, reason_of(r));
 		fprintf(out, "\n  severity: error\n  error: %s\n", dc_err_name(r->err));
 	} else {
 		fprintf(out, "  message: \"%zu MUST %s\"\n  severity: fail\n  verdict: %s\n",
@@ -603,14 +618,14 @@ static void sarif_rule(FILE *out, unsigned rule)
 	const struct dc_rule_desc *rd = &dc_rule_descs[rule];
 	char tag[2] = { rd->tag, '\0' };
 	fputs(rule ? ",\n            {\"id\": " : "\n            {\"id\": ", out);
-	json_cstr(out, rd->id);
+	dci_json_cstr(out, rd->id);
 	fputs(", \"shortDescription\": {\"text\": ", out);
-	json_cstr(out, rd->text ? rd->text : "");
+	dci_json_cstr(out, rd->text ? rd->text : "");
 	fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, ",
 		sarif_level[rule_sev(rule)]);
 	fprintf(out, "\"properties\": {\"level\": \"%s\", \"phase\": \"%s\", \"tag\": ",
 		dc_level_name((enum dc_level)rd->level), dc_phase_name((enum dc_phase)rd->phase));
-	json_cstr(out, tag);
+	dci_json_cstr(out, tag);
 	fprintf(out, ", \"implementationDefined\": %s}}", json_bool(rd->impl));
 }
 
@@ -626,14 +641,14 @@ static void sarif_result(FILE *out, const char *path, const struct dc_diag *g, b
 	const struct dc_rule_desc *rd = &dc_rule_descs[g->rule];
 	size_t dlen = detail_len(g);
 	fprintf(out, "%s\n        {\"ruleId\": ", first ? "" : ",");
-	json_cstr(out, rd->id);
+	dci_json_cstr(out, rd->id);
 	fprintf(out, ", \"ruleIndex\": %u, \"level\": \"%s\", \"message\": {\"text\": ",
 		(unsigned)g->rule, sarif_level[rule_sev(g->rule)]);
 	/* SARIF wants a non-empty message: fall back on the rule's text. */
 	if (dlen)
 		dc_json_string(out, g->detail, dlen);
 	else
-		json_cstr(out, rd->text ? rd->text : rd->id);
+		dci_json_cstr(out, rd->text ? rd->text : rd->id);
 	fputs("}, ", out);
 	sarif_location(out, path);
 	fprintf(out, ", \"region\": {\"byteOffset\": %" PRIu64 "}}}]}", g->offset);
@@ -672,7 +687,7 @@ static void sarif_notes(FILE *out, const struct dc_file_result *r, bool *first)
 		sarif_note(out, first, "error", path_of(r));
 		fprintf(out, "\"descriptor\": {\"id\": \"%s\"}, \"message\": {\"text\": ",
 			dc_err_name(r->err));
-		json_cstr(out, reason_of(r));
+		dci_json_cstr(out, reason_of(r));
 		fputs("}}", out);
 		return;
 	}
@@ -683,7 +698,7 @@ static void sarif_notes(FILE *out, const struct dc_file_result *r, bool *first)
 			continue;
 		sarif_note(out, first, "note", path_of(r));
 		fputs("\"associatedRule\": {\"id\": ", out);
-		json_cstr(out, dc_rule_descs[rule].id);
+		dci_json_cstr(out, dc_rule_descs[rule].id);
 		fprintf(out, ", \"index\": %u}, \"message\": {\"text\": \"%" PRIu32
 			     " more findings of this rule were counted but not recorded\"}}",
 			rule, more);

@@ -55,6 +55,29 @@ bool dci_sc_hresult(struct dci_sc *c, const struct dc_toml_value *t, const char 
 bool dci_sc_array(struct dci_sc *c, const struct dc_toml_value *t, const char *key,
 		  const struct dc_toml_value **arr, size_t *n);
 
+/* ---- The parsers whose reasons are "line N: what" (DriverCallback scripts,
+ * filter-stack scenarios, kernel-dump models). */
+
+/* Where such a parser explains its failure (`why` may be NULL). */
+struct dci_why {
+	char *why;
+	size_t why_len;
+};
+
+/* "line N: " (the line of `v`) and the message into w->why; returns
+ * DC_E_MALFORMED. */
+enum dc_err dci_toml_fail(const struct dci_why *w, const struct dc_toml_value *v, const char *fmt, ...)
+	DCI_PRINTF(3, 4);
+
+/* The index of the first key of table `t` that is not in the NULL-terminated
+ * `allowed`; dc_toml_len(t) when every key is. */
+size_t dci_toml_unknown_key(const struct dc_toml_value *t, const char *const *allowed);
+
+/* `t` must be a table whose keys are all in `allowed` ("what: a table
+ * expected", "what: unknown key 'k'"). */
+enum dc_err dci_toml_only(const struct dci_why *w, const struct dc_toml_value *t, const char *what,
+			  const char *const *allowed);
+
 /* scenario_process.c: the [process] table into c->p (dc_process_init'ed
  * here), with at most `memory_budget` bytes of region contents. */
 bool dci_sc_process(struct dci_sc *c, const struct dc_toml_value *proc, uint64_t memory_budget);

@@ -1,4 +1,5 @@
-/* Typed getters of the scenario parser (scenario_int.h). */
+/* Typed getters of the scenario parser, and the helpers of the parsers
+ * whose reasons are "line N: what" (scenario_int.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -42,14 +43,9 @@ bool dci_sc_table(struct dci_sc *c, const struct dc_toml_value *v, const char *c
 {
 	if (dc_toml_type_of(v) != DC_TOML_TABLE)
 		return dci_sc_fail(c, v, NULL, "expected a table");
-	for (size_t i = 0; i < dc_toml_len(v); i++) {
-		const char *k = dc_toml_key_at(v, i);
-		size_t j = 0;
-		while (allowed[j] && strcmp(allowed[j], k) != 0)
-			j++;
-		if (!allowed[j])
-			return dci_sc_fail(c, dc_toml_at(v, i), k, "unknown key");
-	}
+	size_t i = dci_toml_unknown_key(v, allowed);
+	if (i < dc_toml_len(v))
+		return dci_sc_fail(c, dc_toml_at(v, i), dc_toml_key_at(v, i), "unknown key");
 	return true;
 }
 
@@ -229,4 +225,45 @@ bool dci_sc_array(struct dci_sc *c, const struct dc_toml_value *t, const char *k
 		return dci_sc_fail(c, v, key, "expected an array of tables");
 	*n = dc_toml_len(v);
 	return true;
+}
+
+/* ---------------------------------------------------------------- "line N: what" parsers */
+
+enum dc_err dci_toml_fail(const struct dci_why *w, const struct dc_toml_value *v, const char *fmt, ...)
+{
+	if (!w->why || !w->why_len)
+		return DC_E_MALFORMED;
+	int n = snprintf(w->why, w->why_len, "line %u: ", dc_toml_line(v));
+	if (n >= 0 && (size_t)n < w->why_len) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(w->why + n, w->why_len - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return DC_E_MALFORMED;
+}
+
+size_t dci_toml_unknown_key(const struct dc_toml_value *t, const char *const *allowed)
+{
+	size_t i = 0;
+	for (; i < dc_toml_len(t); i++) {
+		const char *k = dc_toml_key_at(t, i);
+		size_t j = 0;
+		while (allowed[j] && strcmp(allowed[j], k) != 0)
+			j++;
+		if (!allowed[j])
+			break;
+	}
+	return i;
+}
+
+enum dc_err dci_toml_only(const struct dci_why *w, const struct dc_toml_value *t, const char *what,
+			  const char *const *allowed)
+{
+	if (dc_toml_type_of(t) != DC_TOML_TABLE)
+		return dci_toml_fail(w, t, "%s: a table expected", what);
+	size_t i = dci_toml_unknown_key(t, allowed);
+	if (i < dc_toml_len(t))
+		return dci_toml_fail(w, dc_toml_at(t, i), "%s: unknown key '%s'", what, dc_toml_key_at(t, i));
+	return DC_OK;
 }

@@ -3,7 +3,6 @@
  * keys a check needs are decoded through one table per record part, so a
  * missing or ill-typed key is named with its line, and keys the schema does
  * not name are ignored (the schema says readers must). */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +11,11 @@
 #include "dumpcheck/json.h"
 #include "dumpcheck/trace.h"
 #include "dumpcheck/tracecheck.h"
+#include "jrec.h"
 
 #define SCHEMA "dumpcheck-trace"
 #define T(type) (1u << (DC_##type##Callback))
 #define ALL_TYPES 0xFFFFFFFFu
-#define MAX_COPIED_STRING 256 /* header strings kept (implementation, scenario, ...) */
-
-struct ld {
-	unsigned line;
-	char *why;
-	size_t why_len;
-};
 
 enum kind { K_U32, K_U64, K_BOOL, K_NULLABLE };
 
@@ -78,63 +71,27 @@ static const struct field vm_region_fields[] = {
 	{ ALL_TYPES, "region_size", K_U64, OUT(vm_size), 0 },
 };
 
-/* ---------------------------------------------------------------- errors */
-
-static enum dc_err fail(struct ld *L, enum dc_err code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum dc_err fail(struct ld *L, enum dc_err code, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (L->why && L->why_len)
-		snprintf(L->why, L->why_len, "line %u: %s", L->line, msg);
-	return code;
-}
-
 /* ---------------------------------------------------------------- scalars */
 
-/* A number: a JSON integer or a "0x…" string (the schema writes 64-bit
- * values and HRESULTs as strings; accepting both costs nothing). */
-static enum dc_err get_num(struct ld *L, const struct dc_json_value *obj, const char *part,
-			   const char *key, uint64_t max, uint64_t *out)
-{
-	const struct dc_json_value *v = dc_json_get(obj, key);
-	if (!v)
-		return fail(L, DC_E_MALFORMED, "%s%s: missing", part, key);
-	bool ok = dc_json_u64_or_hex(v, out);
-	if (!ok)
-		return fail(L, DC_E_MALFORMED, "%s%s: a number or a \"0x...\" string expected", part,
-			    key);
-	if (*out > max)
-		return fail(L, DC_E_MALFORMED, "%s%s: out of range", part, key);
-	return DC_OK;
-}
-
-static enum dc_err get_bool(struct ld *L, const struct dc_json_value *obj, const char *part,
+/* true or false; this schema names a missing key as missing. */
+static enum dc_err get_bool(struct dci_jrec *L, const struct dc_json_value *obj, const char *part,
 			    const char *key, bool *out)
 {
-	const struct dc_json_value *v = dc_json_get(obj, key);
-	if (!v)
-		return fail(L, DC_E_MALFORMED, "%s%s: missing", part, key);
-	if (!dc_json_bool(v, out))
-		return fail(L, DC_E_MALFORMED, "%s%s: true or false expected", part, key);
-	return DC_OK;
+	if (!dc_json_get(obj, key))
+		return dci_jrec_fail(L, DC_E_MALFORMED, "%s%s: missing", part, key);
+	return dci_jrec_bool_in(L, obj, part, key, out);
 }
 
 /* A handle or digest: null, or a number. */
-static enum dc_err get_nullable(struct ld *L, const struct dc_json_value *obj, const char *part,
+static enum dc_err get_nullable(struct dci_jrec *L, const struct dc_json_value *obj, const char *part,
 				const char *key, uint64_t *out, bool *set)
 {
 	*set = !dc_json_is_null(dc_json_get(obj, key));
 	*out = 0;
-	return *set ? get_num(L, obj, part, key, UINT64_MAX, out) : DC_OK;
+	return *set ? dci_jrec_num_in(L, obj, part, key, UINT64_MAX, out) : DC_OK;
 }
 
-static enum dc_err get_field(struct ld *L, const struct dc_json_value *obj, const char *part,
+static enum dc_err get_field(struct dci_jrec *L, const struct dc_json_value *obj, const char *part,
 			     const struct field *f, void *base)
 {
 	char *p = base;
@@ -142,12 +99,12 @@ static enum dc_err get_field(struct ld *L, const struct dc_json_value *obj, cons
 	enum dc_err r;
 	switch (f->kind) {
 	case K_U32:
-		r = get_num(L, obj, part, f->key, UINT32_MAX, &v);
+		r = dci_jrec_num_in(L, obj, part, f->key, UINT32_MAX, &v);
 		if (r == DC_OK)
 			*(uint32_t *)(p + f->off) = (uint32_t)v;
 		return r;
 	case K_U64:
-		return get_num(L, obj, part, f->key, UINT64_MAX, (uint64_t *)(p + f->off));
+		return dci_jrec_num_in(L, obj, part, f->key, UINT64_MAX, (uint64_t *)(p + f->off));
 	case K_BOOL:
 		return get_bool(L, obj, part, f->key, (bool *)(p + f->off));
 	case K_NULLABLE:
@@ -157,7 +114,7 @@ static enum dc_err get_field(struct ld *L, const struct dc_json_value *obj, cons
 	return DC_E_MISUSE;
 }
 
-static enum dc_err get_fields(struct ld *L, const struct dc_json_value *obj, const char *part,
+static enum dc_err get_fields(struct dci_jrec *L, const struct dc_json_value *obj, const char *part,
 			      const struct field *fs, size_t n, uint32_t type, void *base)
 {
 	uint32_t bit = type < 32 ? 1u << type : 0;
@@ -171,19 +128,19 @@ static enum dc_err get_fields(struct ld *L, const struct dc_json_value *obj, con
 	return DC_OK;
 }
 
-static enum dc_err get_object(struct ld *L, const struct dc_json_value *rec, const char *key,
+static enum dc_err get_object(struct dci_jrec *L, const struct dc_json_value *rec, const char *key,
 			      const struct dc_json_value **out)
 {
 	*out = dc_json_get(rec, key);
 	if (!*out)
-		return fail(L, DC_E_MALFORMED, "%s: missing", key);
+		return dci_jrec_fail(L, DC_E_MALFORMED, "%s: missing", key);
 	if (dc_json_type_of(*out) != DC_JSON_OBJECT)
-		return fail(L, DC_E_MALFORMED, "%s: an object expected", key);
+		return dci_jrec_fail(L, DC_E_MALFORMED, "%s: an object expected", key);
 	return DC_OK;
 }
 
-/* A string or null, copied (at most MAX_COPIED_STRING bytes, cut at a NUL). */
-static enum dc_err get_string(struct ld *L, const struct dc_json_value *obj, const char *key,
+/* A string or null, copied (at most DCI_JREC_MAX_STRING bytes, cut at a NUL). */
+static enum dc_err get_string(struct dci_jrec *L, const struct dc_json_value *obj, const char *key,
 			      bool required, char **out)
 {
 	const struct dc_json_value *v = dc_json_get(obj, key);
@@ -192,13 +149,13 @@ static enum dc_err get_string(struct ld *L, const struct dc_json_value *obj, con
 	*out = NULL;
 	if (!v || dc_json_is_null(v)) {
 		if (required)
-			return fail(L, DC_E_MALFORMED, "%s: %s", key, v ? "null" : "missing");
+			return dci_jrec_fail(L, DC_E_MALFORMED, "%s: %s", key, v ? "null" : "missing");
 		return DC_OK;
 	}
 	if (!dc_json_str(v, &s, &n))
-		return fail(L, DC_E_MALFORMED, "%s: a string expected", key);
-	bool cut = n > MAX_COPIED_STRING;
-	n = strnlen(s, cut ? MAX_COPIED_STRING : n);
+		return dci_jrec_fail(L, DC_E_MALFORMED, "%s: a string expected", key);
+	bool cut = n > DCI_JREC_MAX_STRING;
+	n = strnlen(s, cut ? DCI_JREC_MAX_STRING : n);
 	/* keep a cut on a UTF-8 boundary */
 	while (cut && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
@@ -212,7 +169,7 @@ static enum dc_err get_string(struct ld *L, const struct dc_json_value *obj, con
 
 /* ---------------------------------------------------------------- records */
 
-static enum dc_err header_strings(struct ld *L, const struct dc_json_value *rec, struct dc_trace *t)
+static enum dc_err header_strings(struct dci_jrec *L, const struct dc_json_value *rec, struct dc_trace *t)
 {
 	enum dc_err r;
 	if ((r = get_string(L, rec, "implementation", true, &t->implementation)) != DC_OK ||
@@ -223,7 +180,7 @@ static enum dc_err header_strings(struct ld *L, const struct dc_json_value *rec,
 	return DC_OK;
 }
 
-static enum dc_err header(struct ld *L, const struct dc_json_value *rec, struct dc_trace *t)
+static enum dc_err header(struct dci_jrec *L, const struct dc_json_value *rec, struct dc_trace *t)
 {
 	const struct dc_json_value *schema = dc_json_get(rec, "schema");
 	const char *s;
@@ -231,15 +188,15 @@ static enum dc_err header(struct ld *L, const struct dc_json_value *rec, struct 
 	uint64_t v;
 	enum dc_err r;
 	if (!dc_json_str(schema, &s, &n) || n != strlen(SCHEMA) || memcmp(s, SCHEMA, n) != 0)
-		return fail(L, DC_E_MALFORMED, "schema: \"" SCHEMA "\" expected");
-	if ((r = get_num(L, rec, "", "schema_version", UINT32_MAX, &v)) != DC_OK)
+		return dci_jrec_fail(L, DC_E_MALFORMED, "schema: \"" SCHEMA "\" expected");
+	if ((r = dci_jrec_num_in(L, rec, "", "schema_version", UINT32_MAX, &v)) != DC_OK)
 		return r;
 	if (v != DC_TRACE_SCHEMA_VERSION)
-		return fail(L, DC_E_UNSUPPORTED, "schema_version %llu is not supported (this build reads %d)",
+		return dci_jrec_fail(L, DC_E_UNSUPPORTED, "schema_version %llu is not supported (this build reads %d)",
 			    (unsigned long long)v, DC_TRACE_SCHEMA_VERSION);
 	if ((r = header_strings(L, rec, t)) != DC_OK ||
-	    (r = get_num(L, rec, "", "dump_type", UINT64_MAX, &t->dump_type)) != DC_OK ||
-	    (r = get_num(L, rec, "", "process_id", UINT32_MAX, &v)) != DC_OK ||
+	    (r = dci_jrec_num_in(L, rec, "", "dump_type", UINT64_MAX, &t->dump_type)) != DC_OK ||
+	    (r = dci_jrec_num_in(L, rec, "", "process_id", UINT32_MAX, &v)) != DC_OK ||
 	    (r = get_nullable(L, rec, "", "process_handle", &t->process_handle,
 			      &t->process_handle_set)) != DC_OK ||
 	    (r = get_nullable(L, rec, "", "file_handle", &t->file_handle, &t->file_handle_set)) !=
@@ -256,7 +213,7 @@ static enum dc_err header(struct ld *L, const struct dc_json_value *rec, struct 
 	return DC_OK;
 }
 
-static enum dc_err output(struct ld *L, const struct dc_json_value *rec, const char *key,
+static enum dc_err output(struct dci_jrec *L, const struct dc_json_value *rec, const char *key,
 			  uint32_t type, struct dc_trace_output *o)
 {
 	const struct dc_json_value *obj;
@@ -270,23 +227,23 @@ static enum dc_err output(struct ld *L, const struct dc_json_value *rec, const c
 		return r;
 	const struct dc_json_value *vm = dc_json_get(obj, "vm_region");
 	if (dc_json_type_of(vm) != DC_JSON_OBJECT)
-		return fail(L, DC_E_MALFORMED, "%svm_region: an object expected", part);
+		return dci_jrec_fail(L, DC_E_MALFORMED, "%svm_region: an object expected", part);
 	snprintf(part, sizeof(part), "%s.vm_region.", key);
 	return get_fields(L, vm, part, vm_region_fields, 2, type, o);
 }
 
-static enum dc_err callback(struct ld *L, const struct dc_json_value *rec, struct dc_trace_call *c)
+static enum dc_err callback(struct dci_jrec *L, const struct dc_json_value *rec, struct dc_trace_call *c)
 {
 	uint64_t v;
 	enum dc_err r;
 	const struct dc_json_value *in;
 	memset(c, 0, sizeof(*c));
 	c->line = L->line;
-	if ((r = get_num(L, rec, "", "seq", UINT64_MAX, &c->seq)) != DC_OK ||
-	    (r = get_num(L, rec, "", "type_value", UINT32_MAX, &v)) != DC_OK)
+	if ((r = dci_jrec_num_in(L, rec, "", "seq", UINT64_MAX, &c->seq)) != DC_OK ||
+	    (r = dci_jrec_num_in(L, rec, "", "type_value", UINT32_MAX, &v)) != DC_OK)
 		return r;
 	c->type = (uint32_t)v;
-	if ((r = get_num(L, rec, "", "process_id", UINT32_MAX, &v)) != DC_OK ||
+	if ((r = dci_jrec_num_in(L, rec, "", "process_id", UINT32_MAX, &v)) != DC_OK ||
 	    (r = get_nullable(L, rec, "", "process_handle", &c->process_handle,
 			      &c->process_handle_set)) != DC_OK ||
 	    (r = get_bool(L, rec, "", "returned", &c->returned)) != DC_OK ||
@@ -300,14 +257,14 @@ static enum dc_err callback(struct ld *L, const struct dc_json_value *rec, struc
 	return output(L, rec, "output_out", c->type, &c->out_out);
 }
 
-static enum dc_err result(struct ld *L, const struct dc_json_value *rec, struct dc_trace *t)
+static enum dc_err result(struct dci_jrec *L, const struct dc_json_value *rec, struct dc_trace *t)
 {
 	uint64_t v;
 	enum dc_err r;
-	if ((r = get_num(L, rec, "", "callbacks", UINT64_MAX, &t->result_callbacks)) != DC_OK ||
+	if ((r = dci_jrec_num_in(L, rec, "", "callbacks", UINT64_MAX, &t->result_callbacks)) != DC_OK ||
 	    (r = get_bool(L, rec, "", "returned", &t->returned)) != DC_OK ||
-	    (r = get_num(L, rec, "", "last_error", UINT32_MAX, &v)) != DC_OK ||
-	    (r = get_num(L, rec, "", "bytes", UINT64_MAX, &t->bytes)) != DC_OK)
+	    (r = dci_jrec_num_in(L, rec, "", "last_error", UINT32_MAX, &v)) != DC_OK ||
+	    (r = dci_jrec_num_in(L, rec, "", "bytes", UINT64_MAX, &t->bytes)) != DC_OK)
 		return r;
 	t->last_error = (uint32_t)v;
 	t->has_result = true;
@@ -315,11 +272,10 @@ static enum dc_err result(struct ld *L, const struct dc_json_value *rec, struct 
 	return DC_OK;
 }
 
-static enum dc_err add_call(struct ld *L, const struct dc_json_value *rec, struct dc_trace *t,
-			    size_t max_records)
+static enum dc_err add_call(struct dci_jrec *L, const struct dc_json_value *rec, struct dc_trace *t)
 {
-	if (t->ncalls >= max_records)
-		return fail(L, DC_E_LIMIT, "more than %zu callback records", max_records);
+	if (t->ncalls >= L->max_records)
+		return dci_jrec_fail(L, DC_E_LIMIT, "more than %zu callback records", L->max_records);
 	if (t->ncalls == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct dc_trace_call *p = realloc(t->calls, cap * sizeof(*p));
@@ -334,49 +290,31 @@ static enum dc_err add_call(struct ld *L, const struct dc_json_value *rec, struc
 	return r;
 }
 
-/* One record; `seen_header` tells whether the header came already. */
-static enum dc_err record(struct ld *L, const struct dc_json_value *rec, struct dc_trace *t,
-			  bool *seen_header, size_t max_records)
+/* ---------------------------------------------------------------- lines */
+
+/* The loader's state: where failures go, and the trace. */
+struct ld {
+	struct dci_jrec j;
+	struct dc_trace *t;
+};
+
+/* One record of `e->t`. */
+static enum dc_err record(void *ctx, const struct dc_json_value *rec)
 {
+	struct ld *e = ctx;
+	struct dci_jrec *L = &e->j;
+	struct dc_trace *t = e->t;
 	const char *kind;
-	size_t n;
-	if (dc_json_type_of(rec) != DC_JSON_OBJECT)
-		return fail(L, DC_E_MALFORMED, "a record must be a JSON object");
-	if (!dc_json_str(dc_json_get(rec, "record"), &kind, &n))
-		return fail(L, DC_E_MALFORMED, "record: a string expected");
-	bool is_header = strcmp(kind, "header") == 0;
-	if (!*seen_header && !is_header)
-		return fail(L, DC_E_MALFORMED, "the first record must be the header");
-	if (*seen_header && is_header)
-		return fail(L, DC_E_MALFORMED, "a second header record");
-	if (t->has_result)
-		return fail(L, DC_E_MALFORMED, "a record after the result record");
-	if (is_header) {
-		*seen_header = true;
+	enum dc_err r = dci_jrec_kind(L, rec, t->has_result, &kind);
+	if (r != DC_OK)
+		return r;
+	if (strcmp(kind, "header") == 0)
 		return header(L, rec, t);
-	}
 	if (strcmp(kind, "callback") == 0)
-		return add_call(L, rec, t, max_records);
+		return add_call(L, rec, t);
 	if (strcmp(kind, "result") == 0)
 		return result(L, rec, t);
 	return DC_OK; /* a record kind a later minor version added */
-}
-
-/* ---------------------------------------------------------------- lines */
-
-/* dc_jsonl_each's callback: one record into the trace. */
-struct each {
-	struct ld *L;
-	struct dc_trace *t;
-	bool seen_header;
-	size_t max_records;
-};
-
-static enum dc_err on_record(void *ctx, unsigned line, const struct dc_json_value *root)
-{
-	struct each *e = ctx;
-	e->L->line = line;
-	return record(e->L, root, e->t, &e->seen_header, e->max_records);
 }
 
 struct dc_trace_limits dc_trace_limits_default(void)
@@ -388,32 +326,13 @@ struct dc_trace_limits dc_trace_limits_default(void)
 enum dc_err dc_trace_load(const char *text, size_t len, const struct dc_trace_limits *lim,
 			  struct dc_trace *t, char *why, size_t why_len)
 {
-	struct dc_trace_limits dl = dc_trace_limits_default();
-	struct ld L = { 0, why, why_len };
-	if (why && why_len)
-		why[0] = '\0';
-	if (!t)
-		return DC_E_MISUSE;
-	memset(t, 0, sizeof(*t));
-	if (!text && len)
-		return fail(&L, DC_E_MISUSE, "no text");
-	if (!lim)
-		lim = &dl;
-	if (len > lim->max_bytes)
-		return fail(&L, DC_E_LIMIT, "trace longer than %llu bytes",
-			    (unsigned long long)lim->max_bytes);
-	struct each e = { &L, t, false, lim->max_records };
-	char msg[200];
-	enum dc_err r = dc_jsonl_each(text, len, lim->max_line_bytes, on_record, &e, &L.line, msg,
-				      sizeof(msg));
-	if (r != DC_OK && msg[0]) /* a line that did not parse (on_record says why itself) */
-		fail(&L, r, "%s", msg);
-	t->lines = L.line;
-	if (r == DC_OK && !e.seen_header) {
-		L.line = 1;
-		r = fail(&L, DC_E_MALFORMED, "no header record: not a " SCHEMA " trace");
-	}
-	if (r != DC_OK)
+	struct ld e = { { .why = why, .why_len = why_len }, t };
+	if (t)
+		memset(t, 0, sizeof(*t));
+	enum dc_err r = dci_jrec_load(&e.j, text, len, lim, t, record, &e, SCHEMA);
+	if (r == DC_OK)
+		t->lines = e.j.line;
+	else
 		dc_trace_free(t);
 	return r;
 }

@@ -45,6 +45,17 @@ def rule_table() -> dict[str, dict]:
     return {r["id"]: r for r in json.loads(out.stdout)["rules"]}
 
 
+def temp_spec(tmp: str, base_dir: str, case_file: str, text: str) -> Path:
+    """A spec tree under `tmp`: spec/<base_dir> linked to the real one and
+    one case file; returns the spec folder."""
+    spec = Path(tmp) / "spec"
+    (spec / "cases").mkdir(parents=True, exist_ok=True)
+    if not (spec / base_dir).exists():
+        (spec / base_dir).symlink_to(ROOT / "spec" / base_dir)
+    (spec / "cases" / case_file).write_text(text)
+    return spec
+
+
 def judge(case: dict, result: dict | list[dict], rules: dict[str, dict]) -> list[str]:
     """Why the validation `result` of a file (or the check-trace results of a
     trace and its dump, counted together) does not meet its `case` (empty: it does)."""
@@ -83,6 +94,44 @@ class CorpusTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls) -> None:
         cls.tmp.cleanup()
+
+    def check_each_case(self, kind: str, command: str, args_of, names_of=None) -> list[dict]:
+        """Every `kind` case through `dumpcheck COMMAND --format json ARGS`,
+        judged here (the exit status says whether a MUST or SHOULD rule
+        fired; `names_of`, when given, the files the report must name)."""
+        cases = [c for c in self.manifest["cases"] if c["kind"] == kind]
+        failures = []
+        for c in cases:
+            out = run(command, "--format", "json", *args_of(c))
+            if out.returncode not in (0, 1):
+                failures.append(f"{c['trace']}: {command} exited {out.returncode}: {out.stderr.strip()}")
+                continue
+            files = json.loads(out.stdout)["files"]
+            if names_of:
+                self.assertEqual([Path(f["path"]).name for f in files], names_of(c))
+            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
+            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
+            why = judge(c, files, self.rules)
+            if why:
+                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
+        self.assertEqual(failures, [], "\n".join(failures))
+        return cases
+
+    def check_case_errors(self, base_dir: str, case_file: str, bad: str, bad_says: list[str],
+                          wrong: str, wrong_says: list[str]) -> None:
+        """Case `bad` stops `dumpcheck corpus` (exit 2) saying `bad_says`;
+        case `wrong` fails --verify (exit 1) saying `wrong_says`."""
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = temp_spec(tmp, base_dir, case_file, bad)
+            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 2)
+            for text in bad_says:
+                self.assertIn(text, proc.stderr)
+            spec = temp_spec(tmp, base_dir, case_file, wrong)
+            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            for text in wrong_says:
+                self.assertIn(text, proc.stderr)
 
     def test_materialise_and_verify(self) -> None:
         self.assertEqual(self.proc.returncode, 0, self.proc.stdout + self.proc.stderr)
@@ -190,82 +239,32 @@ class CorpusTest(unittest.TestCase):
         """A kdump case may not patch minidump paths; a wrong kdump expectation fails --verify."""
         head = ('[[case]]\nid = "{id}"\nkind = "kdump"\nverdict = "{v}"\ndescription = "x"\n'
                 'base = "full64.toml"\n')
-        with tempfile.TemporaryDirectory() as tmp:
-            spec = Path(tmp) / "spec"
-            (spec / "cases").mkdir(parents=True)
-            (spec / "kdump-scenarios").symlink_to(ROOT / "spec/kdump-scenarios")
-            (spec / "cases/k.toml").write_text(
-                head.format(id="n_x", v="n") + 'fires = ["kdump.header.signature"]\n'
-                'patches = [{ path = "header.Signature", value = 1 }]\n')
-            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 2)
-            self.assertIn("patches", proc.stderr)
-            (spec / "cases/k.toml").write_text(
-                head.format(id="y_x", v="y") + 'quiet = ["kdump.header.signature"]\n'
-                'writes = [{ at = 0, hex = "00" }]\n')
-            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertIn("kdump/y_x.dmp", proc.stderr)
-            self.assertIn("kdump.header.signature fires", proc.stderr)
+        self.check_case_errors(
+            "kdump-scenarios", "k.toml",
+            head.format(id="n_x", v="n") + 'fires = ["kdump.header.signature"]\n'
+            'patches = [{ path = "header.Signature", value = 1 }]\n', ["patches"],
+            head.format(id="y_x", v="y") + 'quiet = ["kdump.header.signature"]\n'
+            'writes = [{ at = 0, hex = "00" }]\n', ["kdump/y_x.dmp", "kdump.header.signature fires"])
 
     def test_every_trace_case_against_check_trace(self) -> None:
         """Every trace case: `dumpcheck check-trace --format json TRACE DUMP`, judged here."""
-        cases = [c for c in self.manifest["cases"] if c["kind"] == "trace"]
-        failures = []
-        for c in cases:
-            out = run("check-trace", "--format", "json", str(self.out / c["trace"]), str(self.out / c["file"]))
-            if out.returncode not in (0, 1):
-                failures.append(f"{c['trace']}: check-trace exited {out.returncode}: {out.stderr.strip()}")
-                continue
-            files = json.loads(out.stdout)["files"]
-            self.assertEqual([Path(f["path"]).name for f in files],
-                             [Path(c["trace"]).name, Path(c["file"]).name])
-            # the exit status says whether a MUST or SHOULD rule fired
-            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
-            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
-            why = judge(c, files, self.rules)
-            if why:
-                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
-        self.assertEqual(failures, [], "\n".join(failures))
+        cases = self.check_each_case("trace", "check-trace",
+                                     lambda c: [str(self.out / c["trace"]), str(self.out / c["file"])],
+                                     lambda c: [Path(c["trace"]).name, Path(c["file"]).name])
         self.assertEqual({c["verdict"] for c in cases}, {"y", "n"})
 
     def test_every_dcb_case_against_dcb_check(self) -> None:
         """Every dcb case: `dumpcheck dcb-check --format json TRACE`, judged here."""
-        cases = [c for c in self.manifest["cases"] if c["kind"] == "dcb"]
-        failures = []
-        for c in cases:
-            out = run("dcb-check", "--format", "json", str(self.out / c["trace"]))
-            if out.returncode not in (0, 1):
-                failures.append(f"{c['trace']}: dcb-check exited {out.returncode}: {out.stderr.strip()}")
-                continue
-            files = json.loads(out.stdout)["files"]
-            self.assertEqual([Path(f["path"]).name for f in files], [Path(c["trace"]).name])
-            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
-            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
-            why = judge(c, files, self.rules)
-            if why:
-                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
-        self.assertEqual(failures, [], "\n".join(failures))
+        cases = self.check_each_case("dcb", "dcb-check", lambda c: [str(self.out / c["trace"])],
+                                     lambda c: [Path(c["trace"]).name])
         self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
 
     def test_every_filter_case_against_filter_check(self) -> None:
         """Every filter case: `dumpcheck filter-check --format json TRACE [IMAGE]`, judged here."""
-        cases = [c for c in self.manifest["cases"] if c["kind"] == "filter"]
-        failures = []
-        for c in cases:
+        def args_of(c: dict) -> list[str]:
             image = self.out / c["file"]
-            args = [str(self.out / c["trace"])] + ([str(image)] if image.stat().st_size else [])
-            out = run("filter-check", "--format", "json", *args)
-            if out.returncode not in (0, 1):
-                failures.append(f"{c['trace']}: filter-check exited {out.returncode}: {out.stderr.strip()}")
-                continue
-            files = json.loads(out.stdout)["files"]
-            fired = any(f["counts"]["must"] + f["counts"]["should"] for f in files)
-            self.assertEqual(out.returncode, 1 if fired else 0, c["trace"])
-            why = judge(c, files, self.rules)
-            if why:
-                failures.append(f"{c['trace']} ({c['source']['case_file']}:{c['source']['line']}): " + "; ".join(why))
-        self.assertEqual(failures, [], "\n".join(failures))
+            return [str(self.out / c["trace"])] + ([str(image)] if image.stat().st_size else [])
+        cases = self.check_each_case("filter", "filter-check", args_of)
         self.assertEqual({c["verdict"] for c in cases}, {"y", "n", "i"})
         # the encrypting run's image is the kernel dump itself: the validator accepts it
         enc = next(c for c in cases if c["id"] == "y_filter_clean_encrypting")
@@ -330,10 +329,8 @@ class CorpusTest(unittest.TestCase):
 
     def test_bad_case_file_is_named(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            spec = Path(tmp) / "spec"
-            (spec / "cases").mkdir(parents=True)
-            (spec / "scenarios").symlink_to(ROOT / "spec/scenarios")
-            (spec / "cases/bad.toml").write_text(
+            spec = temp_spec(
+                tmp, "scenarios", "bad.toml",
                 '[[case]]\nid = "n_x"\nverdict = "n"\ndescription = "x"\nbase = "plain.toml"\n'
                 'fires = ["header.signature"]\npatches = [{ path = "header.Signatur", value = 1 }]\n')
             proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
@@ -348,10 +345,8 @@ class CorpusTest(unittest.TestCase):
     def test_wrong_expectation_fails_verify(self) -> None:
         """A case whose expectation is wrong makes --verify fail (exit 1) and says why."""
         with tempfile.TemporaryDirectory() as tmp:
-            spec = Path(tmp) / "spec"
-            (spec / "cases").mkdir(parents=True)
-            (spec / "scenarios").symlink_to(ROOT / "spec/scenarios")
-            (spec / "cases/wrong.toml").write_text(
+            spec = temp_spec(
+                tmp, "scenarios", "wrong.toml",
                 '[[case]]\nid = "y_wrong"\nverdict = "y"\ndescription = "claims y, is n"\n'
                 'base = "plain.toml"\npatches = [{ path = "header.Version", value = 0xA794 }]\n'
                 'quiet = ["header.version"]\n')
@@ -365,51 +360,29 @@ class CorpusTest(unittest.TestCase):
         """A trace edit that does not fit the trace is named; a wrong trace expectation fails --verify."""
         head = ('[[case]]\nid = "{id}"\nkind = "trace"\nverdict = "{v}"\ndescription = "x"\n'
                 'base = "plain.toml"\nexact = true\n')
-        with tempfile.TemporaryDirectory() as tmp:
-            spec = Path(tmp) / "spec"
-            (spec / "cases").mkdir(parents=True)
-            (spec / "scenarios").symlink_to(ROOT / "spec/scenarios")
-            (spec / "cases/t.toml").write_text(
-                head.format(id="n_x", v="n") + 'fires = ["cb.io.start_preset"]\n'
-                "trace_edits = [{ record = \"IoStartCallback\", nth = 2, op = \"drop\" }]\n")
-            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 2)
-            self.assertIn("t.toml: case 'n_x': line 9: trace_edits[0]: the trace has no IoStartCallback record #2",
-                          proc.stderr)
-            (spec / "cases/t.toml").write_text(
-                head.format(id="y_x", v="y") + 'quiet = ["cb.io.start_preset"]\n'
-                "trace_edits = [{ record = \"IoStartCallback\", op = \"sub\", find = '\"0x80004001\"', "
-                "with = '\"0x0\"' }]\n")
-            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertIn("trace/y_x.jsonl", proc.stderr)
-            self.assertIn("cb.io.start_preset fires", proc.stderr)
-            self.assertIn("verdict y does not hold", proc.stderr)
+        self.check_case_errors(
+            "scenarios", "t.toml",
+            head.format(id="n_x", v="n") + 'fires = ["cb.io.start_preset"]\n'
+            "trace_edits = [{ record = \"IoStartCallback\", nth = 2, op = \"drop\" }]\n",
+            ["t.toml: case 'n_x': line 9: trace_edits[0]: the trace has no IoStartCallback record #2"],
+            head.format(id="y_x", v="y") + 'quiet = ["cb.io.start_preset"]\n'
+            "trace_edits = [{ record = \"IoStartCallback\", op = \"sub\", find = '\"0x80004001\"', "
+            "with = '\"0x0\"' }]\n",
+            ["trace/y_x.jsonl", "cb.io.start_preset fires", "verdict y does not hold"])
 
     def test_dcb_case_errors(self) -> None:
         """A dcb trace edit that does not fit the trace is named; a wrong dcb expectation fails --verify."""
         head = ('[[case]]\nid = "{id}"\nkind = "dcb"\nverdict = "{v}"\ndescription = "x"\n'
                 'base = "window.toml"\nexact = true\n')
-        with tempfile.TemporaryDirectory() as tmp:
-            spec = Path(tmp) / "spec"
-            (spec / "cases").mkdir(parents=True)
-            (spec / "dcb-scripts").symlink_to(ROOT / "spec/dcb-scripts")
-            (spec / "cases/d.toml").write_text(
-                head.format(id="n_x", v="n") + 'fires = ["dcb.window.delivery"]\n'
-                'trace_edits = [{ record = "call", nth = 7, op = "drop" }]\n')
-            proc = run("corpus", "--spec", str(spec), str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 2)
-            self.assertIn("d.toml: case 'n_x': line 9: trace_edits[0]: the trace has no call record #7", proc.stderr)
-            (spec / "cases/d.toml").write_text(
-                head.format(id="y_x", v="y") + 'quiet = ["dcb.success_returns_true"]\n'
-                "trace_edits = [{ record = \"call\", op = \"sub\", find = '\"returned\":true', "
-                "with = '\"returned\":false' }]\n")
-            proc = run("corpus", "--spec", str(spec), "--verify", str(Path(tmp) / "out"))
-            self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertIn("dcb/y_x.jsonl", proc.stderr)
-            self.assertIn("dcb.success_returns_true fires", proc.stderr)
-            self.assertIn("verdict y does not hold", proc.stderr)
-
+        self.check_case_errors(
+            "dcb-scripts", "d.toml",
+            head.format(id="n_x", v="n") + 'fires = ["dcb.window.delivery"]\n'
+            'trace_edits = [{ record = "call", nth = 7, op = "drop" }]\n',
+            ["d.toml: case 'n_x': line 9: trace_edits[0]: the trace has no call record #7"],
+            head.format(id="y_x", v="y") + 'quiet = ["dcb.success_returns_true"]\n'
+            "trace_edits = [{ record = \"call\", op = \"sub\", find = '\"returned\":true', "
+            "with = '\"returned\":false' }]\n",
+            ["dcb/y_x.jsonl", "dcb.success_returns_true fires", "verdict y does not hold"])
 
 if __name__ == "__main__":
     unittest.main()

@@ -6,7 +6,8 @@
  *   encrypting round trip (ciphertext on the partition, the read path gives
  *   back the rendered dump, which validates), the v1 filter asking for reads
  *   (gets none), a failing filter at each routine (the documented outcome of
- *   spec/rules/filter.toml's filter.error.* rules), the misbehaving filters;
+ *   spec/rules/filter.toml's filter.error.* rules), the misbehaving filters
+ *   (Dump_Write's and Dump_Read's rules);
  * - per filter.* rule, a firing and a quiet case: every case of
  *   spec/cases/filter.toml built and judged here;
  * - MaxPagesPerWrite chunking (every write within the limit, the writes add
@@ -331,6 +332,54 @@ static void misbehaving(void **state)
 	}
 }
 
+/* Dump_Read's offset and MDL (filter.read.*): the misbehaving scenarios fire
+ * their rule once (their second Dump_Read), the stack does not follow the
+ * change; the clean encrypting run keeps both quiet though it judged every
+ * Dump_Read; an observer repointing on every Dump_Read fires per read. */
+static void misbehaving_read(void **state)
+{
+	struct run r;
+	bool ex[DC_RULE_COUNT];
+	enum dc_fx_misbehave m;
+	(void)state;
+	assert_true(dc_fx_misbehave_parse("read_offset", &m) && m == DC_FX_READ_OFFSET);
+	assert_true(dc_fx_misbehave_parse("read_mdl", &m) && dc_fx_misbehave_is_read(m));
+	assert_string_equal(dc_fx_misbehave_name(DC_FX_READ_MDL), "read_mdl");
+	assert_false(dc_fx_misbehave_is_read(DC_FX_OFFSET));
+	run("misbehave-read-offset", &r); /* decrypts, then moves the offset: the data is right */
+	assert_int_equal(fired(&r, "filter.read.offset_unchanged"), 1);
+	assert_int_equal(fired(&r, "filter.read.mdl_unchanged"), 0);
+	assert_int_equal(r.d.total, 1);
+	check_image_is_dump(&r); /* read and delivered at the stack's own offset */
+	run_free(&r);
+	run("misbehave-read-mdl", &r); /* decrypts into its buffer: the stack delivers its own */
+	assert_int_equal(fired(&r, "filter.read.mdl_unchanged"), 1);
+	assert_int_equal(fired(&r, "filter.read.offset_unchanged"), 0);
+	assert_int_equal(fired(&r, "filter.cross.read_back"), 1);
+	assert_true(r.res.read_back);
+	run_free(&r);
+	run("encrypting", &r);
+	dc_diags_free(&r.d);
+	memset(&r.d, 0, sizeof(r.d));
+	assert_int_equal(dc_filter_check(&r.t, r.image.data, r.image.len, &r.d, ex), DC_OK);
+	assert_int_equal(r.d.total, 0);
+	assert_true(ex[dc_rule_lookup("filter.read.offset_unchanged") - dc_rule_descs]);
+	assert_true(ex[dc_rule_lookup("filter.read.mdl_unchanged") - dc_rule_descs]);
+	run_free(&r);
+	memset(&r, 0, sizeof(r));
+	load_scenario("full", &r.sc);
+	r.sc.filters[0].p.dump_read = true;
+	r.sc.filters[0].p.flags = DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ;
+	r.sc.filters[0].p.misbehave = DC_FX_READ_MDL;
+	run_loaded(&r);
+	assert_true(r.res.reads > 1);
+	assert_int_equal(fired(&r, "filter.read.mdl_unchanged"), r.res.reads);
+	assert_int_equal(fired(&r, "filter.cross.read_back"), 0); /* an observer's copy changes nothing */
+	assert_int_equal(fired(&r, "filter.write.offset_unchanged"), 0); /* a read misbehaviour: writes clean */
+	check_image_is_dump(&r);
+	run_free(&r);
+}
+
 /* ---------------------------------------------------------------- chunking */
 
 static void chunking(void **state)
@@ -446,6 +495,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(fail_write_finish),
 	cmocka_unit_test(fail_read_unload),
 	cmocka_unit_test(misbehaving),
+	cmocka_unit_test(misbehaving_read),
 	cmocka_unit_test(chunking),
 	cmocka_unit_test(every_case),
 	cmocka_unit_test(scenario_errors),

@@ -114,17 +114,26 @@ enum dc_err dc_filter_stack_run(const struct dc_filter_run *run, const struct dc
 
 enum dc_fx_kind { DC_FX_OBSERVER, DC_FX_ENCRYPT };
 
-/* Protocol violations an example filter can be told to commit in Dump_Write. */
+/* Protocol violations an example filter can be told to commit in Dump_Write
+ * (OFFSET .. OVERSIZE) or in Dump_Read (READ_OFFSET, READ_MDL). */
 enum dc_fx_misbehave {
 	DC_FX_OK,
-	DC_FX_OFFSET,    /* changes DiskByteOffset */
-	DC_FX_COUNT,     /* changes Mdl->ByteCount */
-	DC_FX_IN_PLACE,  /* modifies the buffer it was given */
-	DC_FX_UNALIGNED, /* repoints the MDL at a buffer that is not page-aligned */
-	DC_FX_OVERSIZE   /* repoints the MDL at a buffer of more than MaxPagesPerWrite pages */
+	DC_FX_OFFSET,      /* changes DiskByteOffset */
+	DC_FX_COUNT,       /* changes Mdl->ByteCount */
+	DC_FX_IN_PLACE,    /* modifies the buffer it was given */
+	DC_FX_UNALIGNED,   /* repoints the MDL at a buffer that is not page-aligned */
+	DC_FX_OVERSIZE,    /* repoints the MDL at a buffer of more than MaxPagesPerWrite pages */
+	DC_FX_READ_OFFSET, /* Dump_Read: does its work, then changes DiskByteOffset */
+	DC_FX_READ_MDL     /* Dump_Read: works the Dump_Write way: copies into its buffer, undoes
+			    * the transform there and repoints the MDL at it */
 };
+#define DC_FX_MISBEHAVE_COUNT 8
 
-/* "observer", "encrypt"; "ok", "offset", "count", "in_place", "unaligned", "oversize". */
+/* True for the misbehaviours of Dump_Read (their `nth` counts Dump_Read calls). */
+bool dc_fx_misbehave_is_read(enum dc_fx_misbehave m);
+
+/* "observer", "encrypt"; "ok", "offset", "count", "in_place", "unaligned", "oversize",
+ * "read_offset", "read_mdl". */
 const char *dc_fx_kind_name(enum dc_fx_kind k);
 const char *dc_fx_misbehave_name(enum dc_fx_misbehave m);
 bool dc_fx_kind_parse(const char *s, enum dc_fx_kind *k);
@@ -141,7 +150,7 @@ struct dc_fx_params {
 	uint32_t fail_nth;   /* its nth call fails (1-based; 0: every call) */
 	NTSTATUS fail_status;
 	enum dc_fx_misbehave misbehave;
-	uint32_t misbehave_nth; /* the nth Dump_Write misbehaves (0: every one) */
+	uint32_t misbehave_nth; /* the nth Dump_Write (Dump_Read for the read ones) misbehaves (0: every one) */
 };
 
 /* Defaults: observer, version 2.0, flags 0, 16 pages, every routine but
