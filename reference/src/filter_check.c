@@ -15,7 +15,7 @@
 #include "dumpcheck/filter.h"
 #include "internal.h"
 
-#define PAGE DC_FILTER_PAGE_SIZE
+#define PAGE         DC_FILTER_PAGE_SIZE
 #define IS_ERROR(st) (((uint32_t)(st) >> 30) == 3u)
 
 enum fstate { F_NONE, F_LOADED, F_STARTED, F_FINISHED, F_UNLOADED };
@@ -32,10 +32,6 @@ struct ck {
 	size_t wi; /* the next write record to pair with a read */
 };
 
-/* The rule code's names for the shared recording (internal.h). */
-#define finding(k, ...) dci_check_line(&(k)->c, __VA_ARGS__)
-#define exercise(k, rule) dci_check_exercise(&(k)->c, rule)
-
 static const char *cb_name(uint32_t cb)
 {
 	const char *n = dc_enum_name(DC_E_FILTER_CALLBACK, cb);
@@ -47,17 +43,19 @@ static size_t count_after(const struct ck *k, size_t i, enum dc_filter_rec_kind 
 {
 	size_t n = 0;
 	for (size_t j = i + 1; j < k->t->nrecs; j++)
-		n += k->t->recs[j].kind == kind && (cb < 0 || k->t->recs[j].callback == (uint32_t)cb);
+		n += k->t->recs[j].kind == kind &&
+		     (cb < 0 || k->t->recs[j].callback == (uint32_t)cb);
 	return n;
 }
 
 static void status_rule(struct ck *k, const struct dc_filter_rec *r, const char *what)
 {
-	exercise(k, DC_RULE_FILTER_STATUS_SUCCESS);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_STATUS_SUCCESS);
 	if (r->status && !IS_ERROR(r->status))
-		finding(k, DC_RULE_FILTER_STATUS_SUCCESS, r->line,
-			"%s of filter %" PRIu32 " returned 0x%" PRIx32 ": neither STATUS_SUCCESS nor an error", what,
-			r->filter, r->status);
+		dci_check_line(&k->c, DC_RULE_FILTER_STATUS_SUCCESS, r->line,
+		               "%s of filter %" PRIu32 " returned 0x%" PRIx32
+		               ": neither STATUS_SUCCESS nor an error",
+		               what, r->filter, r->status);
 }
 
 /* ---------------------------------------------------------------- init */
@@ -69,29 +67,37 @@ static void judge_init(struct ck *k, size_t i)
 	bool ok_status = !IS_ERROR(r->status);
 	bool version = (r->major == 1 || r->major == 2) && r->minor == 0;
 	k->init[r->filter] = r;
-	k->usable[r->filter] = ok_status && version && r->max_pages != 0; /* as the stack reads it */
+	k->usable[r->filter] =
+	    ok_status && version && r->max_pages != 0; /* as the stack reads it */
 	k->st[r->filter] = k->usable[r->filter] ? F_LOADED : F_NONE;
 	if (k->usable[r->filter] && r->max_pages < k->min_pages)
 		k->min_pages = r->max_pages;
 	status_rule(k, r, "DriverEntry");
-	exercise(k, DC_RULE_FILTER_INIT_VERSION);
-	exercise(k, DC_RULE_FILTER_INIT_MAX_PAGES);
-	exercise(k, DC_RULE_FILTER_INIT_REJECTED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_INIT_VERSION);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_INIT_MAX_PAGES);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_INIT_REJECTED);
 	if (ok_status && !version)
-		finding(k, DC_RULE_FILTER_INIT_VERSION, r->line, "filter %" PRIu32 " returned version %" PRIu32 ".%" PRIu32,
-			r->filter, r->major, r->minor);
+		dci_check_line(&k->c, DC_RULE_FILTER_INIT_VERSION, r->line,
+		               "filter %" PRIu32 " returned version %" PRIu32 ".%" PRIu32,
+		               r->filter, r->major, r->minor);
 	if (ok_status && r->max_pages == 0)
-		finding(k, DC_RULE_FILTER_INIT_MAX_PAGES, r->line, "filter %" PRIu32 " returned MaxPagesPerWrite 0",
-			r->filter);
+		dci_check_line(&k->c, DC_RULE_FILTER_INIT_MAX_PAGES, r->line,
+		               "filter %" PRIu32 " returned MaxPagesPerWrite 0", r->filter);
 	if (r->loaded && !k->usable[r->filter])
-		finding(k, DC_RULE_FILTER_INIT_REJECTED, r->line, "filter %" PRIu32 " is reported loaded", r->filter);
+		dci_check_line(&k->c, DC_RULE_FILTER_INIT_REJECTED, r->line,
+		               "filter %" PRIu32 " is reported loaded", r->filter);
 	if (k->usable[r->filter])
-		return; /* an error status or init data the stack cannot use: a failed initialisation */
+		return; /* an error status or init data the stack cannot use: a failed
+		           initialisation */
 	size_t writes = count_after(k, i, DC_FREC_WRITE, -1);
 	bool critical = r->flags & DUMP_FILTER_CRITICAL;
-	finding(k, critical ? DC_RULE_FILTER_ERROR_INIT_CRITICAL : DC_RULE_FILTER_ERROR_INIT_NONCRITICAL, r->line,
-		"filter %" PRIu32 " (Flags 0x%" PRIx32 ") failed with 0x%" PRIx32 "; then %zu writes, status 0x%" PRIx32,
-		r->filter, r->flags, r->status, writes, t->result_status);
+	dci_check_line(&k->c,
+	               critical ? DC_RULE_FILTER_ERROR_INIT_CRITICAL
+	                        : DC_RULE_FILTER_ERROR_INIT_NONCRITICAL,
+	               r->line,
+	               "filter %" PRIu32 " (Flags 0x%" PRIx32 ") failed with 0x%" PRIx32
+	               "; then %zu writes, status 0x%" PRIx32,
+	               r->filter, r->flags, r->status, writes, t->result_status);
 }
 
 /* ---------------------------------------------------------------- callbacks */
@@ -99,45 +105,52 @@ static void judge_init(struct ck *k, size_t i)
 static void judge_write_call(struct ck *k, const struct dc_filter_rec *r)
 {
 	const struct dc_filter_rec *in = k->init[r->filter];
-	exercise(k, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED);
-	exercise(k, DC_RULE_FILTER_WRITE_COUNT_UNCHANGED);
-	exercise(k, DC_RULE_FILTER_WRITE_NO_IN_PLACE);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_WRITE_COUNT_UNCHANGED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_WRITE_NO_IN_PLACE);
 	if (r->offset_out != r->offset_in)
-		finding(k, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED, r->line, "DiskByteOffset 0x%" PRIx64 " -> 0x%" PRIx64,
-			r->offset_in, r->offset_out);
+		dci_check_line(&k->c, DC_RULE_FILTER_WRITE_OFFSET_UNCHANGED, r->line,
+		               "DiskByteOffset 0x%" PRIx64 " -> 0x%" PRIx64, r->offset_in,
+		               r->offset_out);
 	if (r->count_out != r->count_in)
-		finding(k, DC_RULE_FILTER_WRITE_COUNT_UNCHANGED, r->line, "ByteCount %" PRIu32 " -> %" PRIu32,
-			r->count_in, r->count_out);
+		dci_check_line(&k->c, DC_RULE_FILTER_WRITE_COUNT_UNCHANGED, r->line,
+		               "ByteCount %" PRIu32 " -> %" PRIu32, r->count_in, r->count_out);
 	if (r->data_in_after != r->data_in)
-		finding(k, DC_RULE_FILTER_WRITE_NO_IN_PLACE, r->line, "the buffer given changed (digest 0x%" PRIx64
-			" -> 0x%" PRIx64 ")", r->data_in, r->data_in_after);
+		dci_check_line(&k->c, DC_RULE_FILTER_WRITE_NO_IN_PLACE, r->line,
+		               "the buffer given changed (digest 0x%" PRIx64 " -> 0x%" PRIx64 ")",
+		               r->data_in, r->data_in_after);
 	if (!r->redirected)
 		return;
-	exercise(k, DC_RULE_FILTER_WRITE_BUFFER_ALIGNED);
-	exercise(k, DC_RULE_FILTER_WRITE_BUFFER_SIZE);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_WRITE_BUFFER_ALIGNED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_WRITE_BUFFER_SIZE);
 	if (((uint64_t)r->va_page_offset + r->byte_offset_out) % PAGE)
-		finding(k, DC_RULE_FILTER_WRITE_BUFFER_ALIGNED, r->line, "data at page offset %" PRIu64,
-			((uint64_t)r->va_page_offset + r->byte_offset_out) % PAGE);
+		dci_check_line(&k->c, DC_RULE_FILTER_WRITE_BUFFER_ALIGNED, r->line,
+		               "data at page offset %" PRIu64,
+		               ((uint64_t)r->va_page_offset + r->byte_offset_out) % PAGE);
 	if (in && r->pages > in->max_pages)
-		finding(k, DC_RULE_FILTER_WRITE_BUFFER_SIZE, r->line, "MDL spans %" PRIu32 " pages, MaxPagesPerWrite %" PRIu32,
-			r->pages, in->max_pages);
+		dci_check_line(&k->c, DC_RULE_FILTER_WRITE_BUFFER_SIZE, r->line,
+		               "MDL spans %" PRIu32 " pages, MaxPagesPerWrite %" PRIu32, r->pages,
+		               in->max_pages);
 }
 
 /* Dump_Read's parameters are [in]: the offset and the MDL stay as given; only
  * the bytes of the buffer may change. */
 static void judge_read_call(struct ck *k, const struct dc_filter_rec *r)
 {
-	exercise(k, DC_RULE_FILTER_READ_OFFSET_UNCHANGED);
-	exercise(k, DC_RULE_FILTER_READ_MDL_UNCHANGED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_READ_OFFSET_UNCHANGED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_READ_MDL_UNCHANGED);
 	if (r->offset_out != r->offset_in)
-		finding(k, DC_RULE_FILTER_READ_OFFSET_UNCHANGED, r->line, "DiskByteOffset 0x%" PRIx64 " -> 0x%" PRIx64,
-			r->offset_in, r->offset_out);
+		dci_check_line(&k->c, DC_RULE_FILTER_READ_OFFSET_UNCHANGED, r->line,
+		               "DiskByteOffset 0x%" PRIx64 " -> 0x%" PRIx64, r->offset_in,
+		               r->offset_out);
 	if (r->count_out != r->count_in)
-		finding(k, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line, "ByteCount %" PRIu32 " -> %" PRIu32, r->count_in,
-			r->count_out);
+		dci_check_line(&k->c, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line,
+		               "ByteCount %" PRIu32 " -> %" PRIu32, r->count_in, r->count_out);
 	else if (r->byte_offset_out != r->byte_offset_in || r->redirected)
-		finding(k, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line, "MDL repointed (ByteOffset %" PRIu32 " -> %" PRIu32
-			", va_page_offset %" PRIu32 ")", r->byte_offset_in, r->byte_offset_out, r->va_page_offset);
+		dci_check_line(&k->c, DC_RULE_FILTER_READ_MDL_UNCHANGED, r->line,
+		               "MDL repointed (ByteOffset %" PRIu32 " -> %" PRIu32
+		               ", va_page_offset %" PRIu32 ")",
+		               r->byte_offset_in, r->byte_offset_out, r->va_page_offset);
 }
 
 static void judge_order(struct ck *k, const struct dc_filter_rec *r)
@@ -146,41 +159,46 @@ static void judge_order(struct ck *k, const struct dc_filter_rec *r)
 	uint32_t f = r->filter;
 	const struct dc_filter_rec *in = k->init[f];
 	/* a filter without Dump_Start is started by the dump itself */
-	if (*st == F_LOADED && !in->has_start && (r->callback == CallbackDumpWrite || r->callback == CallbackDumpFinish))
+	if (*st == F_LOADED && !in->has_start &&
+	    (r->callback == CallbackDumpWrite || r->callback == CallbackDumpFinish))
 		*st = F_STARTED;
 	if (*st == F_UNLOADED) {
-		finding(k, DC_RULE_FILTER_ORDER_UNLOAD_LAST, r->line, "Dump_%s of filter %" PRIu32 " after its Dump_Unload",
-			cb_name(r->callback), f);
+		dci_check_line(&k->c, DC_RULE_FILTER_ORDER_UNLOAD_LAST, r->line,
+		               "Dump_%s of filter %" PRIu32 " after its Dump_Unload",
+		               cb_name(r->callback), f);
 		return;
 	}
 	switch (r->callback) {
 	case CallbackDumpStart:
 		if (*st == F_STARTED)
-			finding(k, DC_RULE_FILTER_ORDER_FINISH_AFTER_START, r->line, "Dump_Start of filter %" PRIu32
-				" again before Dump_Finish", f);
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_FINISH_AFTER_START, r->line,
+			               "Dump_Start of filter %" PRIu32 " again before Dump_Finish",
+			               f);
 		else if (!IS_ERROR(r->status))
 			*st = F_STARTED;
 		break;
 	case CallbackDumpWrite:
 		if (*st != F_STARTED)
-			finding(k, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line, "Dump_Write of filter %" PRIu32
-				" outside Dump_Start .. Dump_Finish", f);
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line,
+			               "Dump_Write of filter %" PRIu32
+			               " outside Dump_Start .. Dump_Finish",
+			               f);
 		k->wrote[f] = true;
 		break;
 	case CallbackDumpFinish:
 		if (*st != F_STARTED)
-			finding(k, DC_RULE_FILTER_ORDER_FINISH_AFTER_START, r->line, "Dump_Finish of filter %" PRIu32
-				" without a Dump_Start", f);
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_FINISH_AFTER_START, r->line,
+			               "Dump_Finish of filter %" PRIu32 " without a Dump_Start", f);
 		*st = F_FINISHED;
 		break;
 	case DC_FILTER_UNLOAD:
 		if (*st == F_STARTED && in->has_finish)
-			finding(k, DC_RULE_FILTER_ORDER_UNLOAD_LAST, r->line, "Dump_Unload of filter %" PRIu32
-				" before its Dump_Finish", f);
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_UNLOAD_LAST, r->line,
+			               "Dump_Unload of filter %" PRIu32 " before its Dump_Finish",
+			               f);
 		*st = F_UNLOADED;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -191,27 +209,34 @@ static void judge_error(struct ck *k, size_t i)
 	size_t w = count_after(k, i, DC_FREC_WRITE, -1), rd = count_after(k, i, DC_FREC_READ, -1);
 	switch (r->callback) {
 	case CallbackDumpStart:
-		finding(k, DC_RULE_FILTER_ERROR_START, r->line, "0x%" PRIx32 "; then %zu writes, %zu Dump_Finish, status 0x%" PRIx32,
-			r->status, w, count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish), t->result_status);
+		dci_check_line(
+		    &k->c, DC_RULE_FILTER_ERROR_START, r->line,
+		    "0x%" PRIx32 "; then %zu writes, %zu Dump_Finish, status 0x%" PRIx32, r->status,
+		    w, count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish), t->result_status);
 		break;
 	case CallbackDumpWrite:
-		finding(k, DC_RULE_FILTER_ERROR_WRITE, r->line, "0x%" PRIx32 "; chunk %s, %zu more writes, status 0x%" PRIx32,
-			r->status, i + 1 < t->nrecs && w ? "written" : "not written", w ? w - 1 : 0, t->result_status);
+		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_WRITE, r->line,
+		               "0x%" PRIx32 "; chunk %s, %zu more writes, status 0x%" PRIx32,
+		               r->status, i + 1 < t->nrecs && w ? "written" : "not written",
+		               w ? w - 1 : 0, t->result_status);
 		break;
 	case CallbackDumpFinish:
-		finding(k, DC_RULE_FILTER_ERROR_FINISH, r->line, "0x%" PRIx32 "; %zu more Dump_Finish, status 0x%" PRIx32,
-			r->status, count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish), t->result_status);
+		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_FINISH, r->line,
+		               "0x%" PRIx32 "; %zu more Dump_Finish, status 0x%" PRIx32, r->status,
+		               count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish),
+		               t->result_status);
 		break;
 	case CallbackDumpRead:
-		finding(k, DC_RULE_FILTER_ERROR_READ, r->line, "0x%" PRIx32 "; then %zu reads, read_back %s", r->status, rd,
-			t->result_read_back ? "true" : "false");
+		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_READ, r->line,
+		               "0x%" PRIx32 "; then %zu reads, read_back %s", r->status, rd,
+		               t->result_read_back ? "true" : "false");
 		break;
 	case DC_FILTER_UNLOAD:
-		finding(k, DC_RULE_FILTER_ERROR_UNLOAD, r->line, "0x%" PRIx32 "; %zu more Dump_Unload", r->status,
-			count_after(k, i, DC_FREC_CALLBACK, DC_FILTER_UNLOAD));
+		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_UNLOAD, r->line,
+		               "0x%" PRIx32 "; %zu more Dump_Unload", r->status,
+		               count_after(k, i, DC_FREC_CALLBACK, DC_FILTER_UNLOAD));
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -219,32 +244,39 @@ static void judge_callback(struct ck *k, size_t i)
 {
 	const struct dc_filter_rec *r = &k->t->recs[i];
 	const struct dc_filter_rec *in = k->init[r->filter];
-	exercise(k, DC_RULE_FILTER_DUMP_DATA_ECHOED);
-	exercise(k, DC_RULE_FILTER_INIT_REJECTED);
-	exercise(k, DC_RULE_FILTER_ORDER_UNLOAD_LAST);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_DUMP_DATA_ECHOED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_INIT_REJECTED);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_ORDER_UNLOAD_LAST);
 	if (!in || !k->usable[r->filter]) {
-		finding(k, DC_RULE_FILTER_INIT_REJECTED, r->line, "Dump_%s of filter %" PRIu32 ", which was not loaded",
-			cb_name(r->callback), r->filter);
+		dci_check_line(&k->c, DC_RULE_FILTER_INIT_REJECTED, r->line,
+		               "Dump_%s of filter %" PRIu32 ", which was not loaded",
+		               cb_name(r->callback), r->filter);
 		return; /* no state to judge it against */
 	}
 	if (r->dump_data != in->dump_data) {
-		finding(k, DC_RULE_FILTER_DUMP_DATA_ECHOED, r->line, "DumpData token %" PRId64 ", init returned %" PRId64,
-			r->dump_data, in->dump_data);
+		dci_check_line(&k->c, DC_RULE_FILTER_DUMP_DATA_ECHOED, r->line,
+		               "DumpData token %" PRId64 ", init returned %" PRId64, r->dump_data,
+		               in->dump_data);
 	}
 	status_rule(k, r, cb_name(r->callback));
-	if (r->callback == CallbackDumpWrite || r->callback == CallbackDumpStart || r->callback == CallbackDumpFinish)
-		exercise(k, r->callback == CallbackDumpWrite ? DC_RULE_FILTER_ORDER_START_BEFORE_WRITE
-							      : DC_RULE_FILTER_ORDER_FINISH_AFTER_START);
+	if (r->callback == CallbackDumpWrite || r->callback == CallbackDumpStart ||
+	    r->callback == CallbackDumpFinish)
+		dci_check_exercise(&k->c, r->callback == CallbackDumpWrite
+		                              ? DC_RULE_FILTER_ORDER_START_BEFORE_WRITE
+		                              : DC_RULE_FILTER_ORDER_FINISH_AFTER_START);
 	judge_order(k, r);
 	if (r->callback == CallbackDumpWrite)
 		judge_write_call(k, r);
 	if (r->callback == CallbackDumpRead) {
 		judge_read_call(k, r);
-		exercise(k, DC_RULE_FILTER_READ_ALLOWED);
-		if (!in || in->major != 2 || !(in->flags & DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ) || !in->has_read)
-			finding(k, DC_RULE_FILTER_READ_ALLOWED, r->line, "Dump_Read of filter %" PRIu32 " (init: version %" PRIu32
-				", Flags 0x%" PRIx32 ", DumpRead %s)", r->filter, in ? in->major : 0, in ? in->flags : 0,
-				in && in->has_read ? "set" : "NULL");
+		dci_check_exercise(&k->c, DC_RULE_FILTER_READ_ALLOWED);
+		if (!in || in->major != 2 || !(in->flags & DUMP_FILTER_FLAG_SYSTEM_SUPPORT_READ) ||
+		    !in->has_read)
+			dci_check_line(&k->c, DC_RULE_FILTER_READ_ALLOWED, r->line,
+			               "Dump_Read of filter %" PRIu32 " (init: version %" PRIu32
+			               ", Flags 0x%" PRIx32 ", DumpRead %s)",
+			               r->filter, in ? in->major : 0, in ? in->flags : 0,
+			               in && in->has_read ? "set" : "NULL");
 	}
 	if (IS_ERROR(r->status))
 		judge_error(k, i);
@@ -255,18 +287,22 @@ static void judge_callback(struct ck *k, size_t i)
 static void judge_extent(struct ck *k, const struct dc_filter_rec *r, bool write)
 {
 	const struct dc_filter_trace *t = k->t;
-	exercise(k, DC_RULE_FILTER_STACK_OFFSET_IN_PARTITION);
-	exercise(k, DC_RULE_FILTER_STACK_COVERS_DUMP);
-	if (r->offset_in < t->dump_offset || r->offset_in > t->part_size || r->count_in > t->part_size - r->offset_in)
-		finding(k, DC_RULE_FILTER_STACK_OFFSET_IN_PARTITION, r->line, "%s of %" PRIu32 " bytes at 0x%" PRIx64
-			" (partition 0x%" PRIx64 ", dump at 0x%" PRIx64 ")", write ? "write" : "read", r->count_in,
-			r->offset_in, t->part_size, t->dump_offset);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_STACK_OFFSET_IN_PARTITION);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP);
+	if (r->offset_in < t->dump_offset || r->offset_in > t->part_size ||
+	    r->count_in > t->part_size - r->offset_in)
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_OFFSET_IN_PARTITION, r->line,
+		               "%s of %" PRIu32 " bytes at 0x%" PRIx64 " (partition 0x%" PRIx64
+		               ", dump at 0x%" PRIx64 ")",
+		               write ? "write" : "read", r->count_in, r->offset_in, t->part_size,
+		               t->dump_offset);
 	uint64_t *next = write ? &k->wnext : &k->rnext;
 	bool *gap = write ? &k->wgap : &k->rgap;
 	if (r->offset_in != *next && !*gap) {
 		*gap = true;
-		finding(k, DC_RULE_FILTER_STACK_COVERS_DUMP, r->line, "%s at 0x%" PRIx64 ", 0x%" PRIx64 " expected",
-			write ? "write" : "read", r->offset_in, *next);
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP, r->line,
+		               "%s at 0x%" PRIx64 ", 0x%" PRIx64 " expected",
+		               write ? "write" : "read", r->offset_in, *next);
 	}
 	*next = r->offset_in + r->count_in;
 	*(write ? &k->wsum : &k->rsum) += r->count_in;
@@ -275,16 +311,18 @@ static void judge_extent(struct ck *k, const struct dc_filter_rec *r, bool write
 static void judge_write(struct ck *k, const struct dc_filter_rec *r)
 {
 	uint32_t max = k->min_pages;
-	exercise(k, DC_RULE_FILTER_STACK_MAX_PAGES);
-	exercise(k, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_STACK_MAX_PAGES);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE);
 	k->nwrites++;
 	if (r->count_in == 0 || r->count_in > (uint64_t)max * PAGE)
-		finding(k, DC_RULE_FILTER_STACK_MAX_PAGES, r->line, "write of %" PRIu32 " bytes, at most %" PRIu32
-			" pages allowed", r->count_in, max);
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_MAX_PAGES, r->line,
+		               "write of %" PRIu32 " bytes, at most %" PRIu32 " pages allowed",
+		               r->count_in, max);
 	for (uint32_t f = 0; f < k->t->nfilters; f++) {
 		if (k->st[f] == F_STARTED && k->init[f] && k->init[f]->has_write && !k->wrote[f])
-			finding(k, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line,
-				"written without a Dump_Write of started filter %" PRIu32, f);
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line,
+			               "written without a Dump_Write of started filter %" PRIu32,
+			               f);
 		k->wrote[f] = false;
 	}
 	judge_extent(k, r, true);
@@ -295,7 +333,7 @@ static void judge_read(struct ck *k, const struct dc_filter_rec *r)
 	const struct dc_filter_trace *t = k->t;
 	k->nreads++;
 	judge_extent(k, r, false);
-	exercise(k, DC_RULE_FILTER_CROSS_READ_BACK);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_CROSS_READ_BACK);
 	const struct dc_filter_rec *w = NULL;
 	while (k->wi < t->nrecs && !w) {
 		const struct dc_filter_rec *x = &t->recs[k->wi++];
@@ -303,13 +341,16 @@ static void judge_read(struct ck *k, const struct dc_filter_rec *r)
 			w = x;
 	}
 	if (!w)
-		finding(k, DC_RULE_FILTER_CROSS_READ_BACK, r->line, "read at 0x%" PRIx64 " matches no write", r->offset_in);
+		dci_check_line(&k->c, DC_RULE_FILTER_CROSS_READ_BACK, r->line,
+		               "read at 0x%" PRIx64 " matches no write", r->offset_in);
 	else if (w->count_in != r->count_in || w->data_out != r->data_in)
-		finding(k, DC_RULE_FILTER_CROSS_READ_BACK, r->line, "read 0x%" PRIx64 ": disk digest 0x%" PRIx64
-			", written 0x%" PRIx64, r->offset_in, r->data_in, w->data_out);
+		dci_check_line(&k->c, DC_RULE_FILTER_CROSS_READ_BACK, r->line,
+		               "read 0x%" PRIx64 ": disk digest 0x%" PRIx64 ", written 0x%" PRIx64,
+		               r->offset_in, r->data_in, w->data_out);
 	else if (w->data_in != r->data_out)
-		finding(k, DC_RULE_FILTER_CROSS_READ_BACK, r->line, "read 0x%" PRIx64 ": delivered 0x%" PRIx64
-			", rendered 0x%" PRIx64, r->offset_in, r->data_out, w->data_in);
+		dci_check_line(&k->c, DC_RULE_FILTER_CROSS_READ_BACK, r->line,
+		               "read 0x%" PRIx64 ": delivered 0x%" PRIx64 ", rendered 0x%" PRIx64,
+		               r->offset_in, r->data_out, w->data_in);
 }
 
 /* ---------------------------------------------------------------- the whole */
@@ -317,23 +358,28 @@ static void judge_read(struct ck *k, const struct dc_filter_rec *r)
 static void judge_end(struct ck *k)
 {
 	const struct dc_filter_trace *t = k->t;
-	exercise(k, DC_RULE_FILTER_TRACE_RESULT_PRESENT);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_TRACE_RESULT_PRESENT);
 	if (!t->seq_ok)
-		finding(k, DC_RULE_FILTER_TRACE_RESULT_PRESENT, t->seq_bad_line, "seq is not the record's number");
+		dci_check_line(&k->c, DC_RULE_FILTER_TRACE_RESULT_PRESENT, t->seq_bad_line,
+		               "seq is not the record's number");
 	if (!t->has_result) {
-		finding(k, DC_RULE_FILTER_TRACE_RESULT_PRESENT, 1, "no result record: the run did not finish");
+		dci_check_line(&k->c, DC_RULE_FILTER_TRACE_RESULT_PRESENT, 1,
+		               "no result record: the run did not finish");
 		return;
 	}
 	if (t->result_writes != k->nwrites || t->result_reads != k->nreads)
-		finding(k, DC_RULE_FILTER_TRACE_RESULT_PRESENT, t->result_line, "result says %" PRIu64 " writes / %" PRIu64
-			" reads, the trace has %" PRIu64 " / %" PRIu64, t->result_writes, t->result_reads, k->nwrites,
-			k->nreads);
+		dci_check_line(&k->c, DC_RULE_FILTER_TRACE_RESULT_PRESENT, t->result_line,
+		               "result says %" PRIu64 " writes / %" PRIu64
+		               " reads, the trace has %" PRIu64 " / %" PRIu64,
+		               t->result_writes, t->result_reads, k->nwrites, k->nreads);
 	if (k->nwrites && !k->wgap && k->wsum != t->result_dump_size)
-		finding(k, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line, "writes add up to 0x%" PRIx64
-			", dump_size 0x%" PRIx64, k->wsum, t->result_dump_size);
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line,
+		               "writes add up to 0x%" PRIx64 ", dump_size 0x%" PRIx64, k->wsum,
+		               t->result_dump_size);
 	if (t->result_read_back && !k->rgap && k->rsum != t->result_dump_size)
-		finding(k, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line, "reads add up to 0x%" PRIx64
-			", dump_size 0x%" PRIx64, k->rsum, t->result_dump_size);
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line,
+		               "reads add up to 0x%" PRIx64 ", dump_size 0x%" PRIx64, k->rsum,
+		               t->result_dump_size);
 }
 
 static void judge_image(struct ck *k, const uint8_t *image, uint64_t size)
@@ -343,11 +389,13 @@ static void judge_image(struct ck *k, const uint8_t *image, uint64_t size)
 	struct dc_diags d;
 	if (!image || !t->has_image)
 		return;
-	exercise(k, DC_RULE_FILTER_CROSS_IMAGE_VALID);
+	dci_check_exercise(&k->c, DC_RULE_FILTER_CROSS_IMAGE_VALID);
 	uint64_t h = dc_filter_fnv(DC_FILTER_FNV_BASIS, image, (size_t)size);
 	if (size != t->image_size || h != t->image_digest) {
-		finding(k, DC_RULE_FILTER_CROSS_IMAGE_VALID, t->result_line, "image: %" PRIu64 " bytes, digest 0x%" PRIx64
-			"; the result says %" PRIu64 ", 0x%" PRIx64, size, h, t->image_size, t->image_digest);
+		dci_check_line(&k->c, DC_RULE_FILTER_CROSS_IMAGE_VALID, t->result_line,
+		               "image: %" PRIu64 " bytes, digest 0x%" PRIx64
+		               "; the result says %" PRIu64 ", 0x%" PRIx64,
+		               size, h, t->image_size, t->image_digest);
 		return;
 	}
 	memset(&d, 0, sizeof(d));
@@ -355,13 +403,15 @@ static void judge_image(struct ck *k, const uint8_t *image, uint64_t size)
 	enum dc_err e = dc_kdump_validate(image, size, &o, &d);
 	size_t must = dc_diags_count_level(&d, DC_LEVEL_MUST);
 	if (e != DC_OK || must)
-		finding(k, DC_RULE_FILTER_CROSS_IMAGE_VALID, t->result_line, "the image is not a valid kernel dump (%zu MUST findings%s%s)",
-			must, d.count ? ", first " : "", d.count ? dc_rule_descs[d.items[0].rule].id : "");
+		dci_check_line(&k->c, DC_RULE_FILTER_CROSS_IMAGE_VALID, t->result_line,
+		               "the image is not a valid kernel dump (%zu MUST findings%s%s)", must,
+		               d.count ? ", first " : "",
+		               d.count ? dc_rule_descs[d.items[0].rule].id : "");
 	dc_diags_free(&d);
 }
 
-enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *image, uint64_t image_size,
-			    struct dc_diags *out, bool *exercised)
+enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *image,
+                            uint64_t image_size, struct dc_diags *out, bool *exercised)
 {
 	if (!t || !out || t->nfilters > DC_FILTER_MAX_FILTERS)
 		return DC_E_MISUSE;
@@ -373,7 +423,8 @@ enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *imag
 	k->min_pages = t->stack_max_pages ? t->stack_max_pages : DC_FILTER_STACK_MAX_PAGES;
 	k->wnext = k->rnext = t->dump_offset;
 	for (int r = DC_RULE_FILTER_ERROR_INIT_CRITICAL; r <= DC_RULE_FILTER_ERROR_UNLOAD; r++)
-		exercise(k, (enum dc_rule)r); /* every trace says whether a routine failed */
+		dci_check_exercise(&k->c,
+		                   (enum dc_rule)r); /* every trace says whether a routine failed */
 	for (size_t i = 0; i < t->nrecs && k->c.err == DC_OK; i++) {
 		const struct dc_filter_rec *r = &t->recs[i];
 		if (r->kind == DC_FREC_INIT)
