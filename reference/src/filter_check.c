@@ -29,7 +29,9 @@ struct ck {
 	uint32_t min_pages;
 	uint64_t wnext, rnext, wsum, rsum, nwrites, nreads;
 	bool wgap, rgap;
-	size_t wi; /* the next write record to pair with a read */
+	size_t wi;      /* the next write record to pair with a read */
+	size_t left[4]; /* writes, reads, Dump_Finish, Dump_Unload after the current record */
+	bool no_dump;   /* a Dump_Start or a critical filter's initialisation failed */
 };
 
 static const char *cb_name(uint32_t cb)
@@ -38,14 +40,31 @@ static const char *cb_name(uint32_t cb)
 	return n && strlen(n) > 12 ? n + 12 : "unknown"; /* without "CallbackDump" */
 }
 
-/* Records of `kind` after index `i` (of callback `cb` when kind is a callback). */
-static size_t count_after(const struct ck *k, size_t i, enum dc_filter_rec_kind kind, int64_t cb)
+/* Records of `kind` after the one being judged (of callback `cb` when kind is
+ * a callback: Dump_Finish or Dump_Unload). O(1): dc_filter_check counts them
+ * once and takes each record off as it reaches it, so a trace full of failed
+ * routines costs linear time, not quadratic. */
+static size_t count_after(const struct ck *k, enum dc_filter_rec_kind kind, int64_t cb)
 {
-	size_t n = 0;
-	for (size_t j = i + 1; j < k->t->nrecs; j++)
-		n += k->t->recs[j].kind == kind &&
-		     (cb < 0 || k->t->recs[j].callback == (uint32_t)cb);
-	return n;
+	if (kind == DC_FREC_WRITE)
+		return k->left[0];
+	if (kind == DC_FREC_READ)
+		return k->left[1];
+	return cb == CallbackDumpFinish ? k->left[2] : cb == DC_FILTER_UNLOAD ? k->left[3] : 0;
+}
+
+/* Which of the counters of count_after record `r` belongs to (-1: none). */
+static int left_slot(const struct dc_filter_rec *r)
+{
+	if (r->kind == DC_FREC_WRITE)
+		return 0;
+	if (r->kind == DC_FREC_READ)
+		return 1;
+	if (r->kind == DC_FREC_CALLBACK && r->callback == CallbackDumpFinish)
+		return 2;
+	if (r->kind == DC_FREC_CALLBACK && r->callback == DC_FILTER_UNLOAD)
+		return 3;
+	return -1;
 }
 
 static void status_rule(struct ck *k, const struct dc_filter_rec *r, const char *what)
@@ -89,8 +108,9 @@ static void judge_init(struct ck *k, size_t i)
 	if (k->usable[r->filter])
 		return; /* an error status or init data the stack cannot use: a failed
 		           initialisation */
-	size_t writes = count_after(k, i, DC_FREC_WRITE, -1);
+	size_t writes = count_after(k, DC_FREC_WRITE, -1);
 	bool critical = r->flags & DUMP_FILTER_CRITICAL;
+	k->no_dump |= critical;
 	dci_check_line(&k->c,
 	               critical ? DC_RULE_FILTER_ERROR_INIT_CRITICAL
 	                        : DC_RULE_FILTER_ERROR_INIT_NONCRITICAL,
@@ -206,13 +226,13 @@ static void judge_error(struct ck *k, size_t i)
 {
 	const struct dc_filter_rec *r = &k->t->recs[i];
 	const struct dc_filter_trace *t = k->t;
-	size_t w = count_after(k, i, DC_FREC_WRITE, -1), rd = count_after(k, i, DC_FREC_READ, -1);
+	size_t w = count_after(k, DC_FREC_WRITE, -1), rd = count_after(k, DC_FREC_READ, -1);
 	switch (r->callback) {
 	case CallbackDumpStart:
-		dci_check_line(
-		    &k->c, DC_RULE_FILTER_ERROR_START, r->line,
-		    "0x%" PRIx32 "; then %zu writes, %zu Dump_Finish, status 0x%" PRIx32, r->status,
-		    w, count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish), t->result_status);
+		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_START, r->line,
+		               "0x%" PRIx32 "; then %zu writes, %zu Dump_Finish, status 0x%" PRIx32,
+		               r->status, w, count_after(k, DC_FREC_CALLBACK, CallbackDumpFinish),
+		               t->result_status);
 		break;
 	case CallbackDumpWrite:
 		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_WRITE, r->line,
@@ -223,7 +243,7 @@ static void judge_error(struct ck *k, size_t i)
 	case CallbackDumpFinish:
 		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_FINISH, r->line,
 		               "0x%" PRIx32 "; %zu more Dump_Finish, status 0x%" PRIx32, r->status,
-		               count_after(k, i, DC_FREC_CALLBACK, CallbackDumpFinish),
+		               count_after(k, DC_FREC_CALLBACK, CallbackDumpFinish),
 		               t->result_status);
 		break;
 	case CallbackDumpRead:
@@ -234,7 +254,7 @@ static void judge_error(struct ck *k, size_t i)
 	case DC_FILTER_UNLOAD:
 		dci_check_line(&k->c, DC_RULE_FILTER_ERROR_UNLOAD, r->line,
 		               "0x%" PRIx32 "; %zu more Dump_Unload", r->status,
-		               count_after(k, i, DC_FREC_CALLBACK, DC_FILTER_UNLOAD));
+		               count_after(k, DC_FREC_CALLBACK, DC_FILTER_UNLOAD));
 		break;
 	default: break;
 	}
@@ -278,6 +298,8 @@ static void judge_callback(struct ck *k, size_t i)
 			               r->filter, in ? in->major : 0, in ? in->flags : 0,
 			               in && in->has_read ? "set" : "NULL");
 	}
+	if (IS_ERROR(r->status) && r->callback == CallbackDumpStart)
+		k->no_dump = true;
 	if (IS_ERROR(r->status))
 		judge_error(k, i);
 }
@@ -319,10 +341,18 @@ static void judge_write(struct ck *k, const struct dc_filter_rec *r)
 		               "write of %" PRIu32 " bytes, at most %" PRIu32 " pages allowed",
 		               r->count_in, max);
 	for (uint32_t f = 0; f < k->t->nfilters; f++) {
-		if (k->st[f] == F_STARTED && k->init[f] && k->init[f]->has_write && !k->wrote[f])
+		/* a loaded filter without Dump_Start is started by the dump itself */
+		bool started = k->st[f] == F_STARTED ||
+		               (k->st[f] == F_LOADED && k->init[f] && !k->init[f]->has_start);
+		if (started && k->init[f] && k->init[f]->has_write && !k->wrote[f])
 			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line,
 			               "written without a Dump_Write of started filter %" PRIu32,
 			               f);
+		/* Dump_Finish comes after all data is written: data written later
+		 * bypassed the filter (an encrypting one: plaintext on the disk) */
+		if (k->st[f] == F_FINISHED && k->init[f] && k->init[f]->has_write)
+			dci_check_line(&k->c, DC_RULE_FILTER_ORDER_START_BEFORE_WRITE, r->line,
+			               "written after the Dump_Finish of filter %" PRIu32, f);
 		k->wrote[f] = false;
 	}
 	judge_extent(k, r, true);
@@ -372,6 +402,12 @@ static void judge_end(struct ck *k)
 		               "result says %" PRIu64 " writes / %" PRIu64
 		               " reads, the trace has %" PRIu64 " / %" PRIu64,
 		               t->result_writes, t->result_reads, k->nwrites, k->nreads);
+	/* no write at all is a gap too, unless the dump was never started */
+	if (!k->nwrites && t->result_dump_size && !k->no_dump)
+		dci_check_line(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line,
+		               "no write, dump_size 0x%" PRIx64 " (no Dump_Start or critical "
+		               "initialisation failed)",
+		               t->result_dump_size);
 	if (k->nwrites && !k->wgap && k->wsum != t->result_dump_size)
 		dci_check_line(&k->c, DC_RULE_FILTER_STACK_COVERS_DUMP, t->result_line,
 		               "writes add up to 0x%" PRIx64 ", dump_size 0x%" PRIx64, k->wsum,
@@ -425,8 +461,16 @@ enum dc_err dc_filter_check(const struct dc_filter_trace *t, const uint8_t *imag
 	for (int r = DC_RULE_FILTER_ERROR_INIT_CRITICAL; r <= DC_RULE_FILTER_ERROR_UNLOAD; r++)
 		dci_check_exercise(&k->c,
 		                   (enum dc_rule)r); /* every trace says whether a routine failed */
+	for (size_t i = 0; i < t->nrecs; i++) {
+		int slot = left_slot(&t->recs[i]);
+		if (slot >= 0)
+			k->left[slot]++;
+	}
 	for (size_t i = 0; i < t->nrecs && k->c.err == DC_OK; i++) {
 		const struct dc_filter_rec *r = &t->recs[i];
+		int slot = left_slot(r);
+		if (slot >= 0)
+			k->left[slot]--;
 		if (r->kind == DC_FREC_INIT)
 			judge_init(k, i);
 		else if (r->kind == DC_FREC_CALLBACK)

@@ -22,6 +22,10 @@ static enum dc_err open_bitmap(const struct dci_cur *f, struct dc_kdump_view *v)
 	bytes = bits / 8 + (bits % 8 != 0);
 	if (!dci_cur_sub(f, v->bitmap_off, bytes, &bm))
 		return DC_E_TRUNCATED;
+	/* pages inside the header or the bitmap (kdump.bitmap.first_page); the
+	 * bitmap is in the file, so the sum does not wrap */
+	if (first < v->bitmap_off + bytes)
+		return DC_E_MALFORMED;
 	v->bitmap_bits = bits;
 	v->first_page = first;
 	return DC_OK;

@@ -76,6 +76,9 @@ enum dc_err dci_kd_layout(const struct dc_kdump_model *m, struct dci_kd_layout *
 	if (m->nruns > (m->is64 ? DC_KDUMP_MAX_RUNS64 : DC_KDUMP_MAX_RUNS32) || (m->nruns && !m->runs) ||
 	    (m->npresent && !m->present) || (m->npatches && !m->patches))
 		return DC_E_MALFORMED;
+	for (size_t i = 0; !m->is64 && i < m->nruns; i++)
+		if (m->runs[i].first_pfn > UINT32_MAX || m->runs[i].count > UINT32_MAX)
+			return DC_E_MALFORMED; /* BasePage and PageCount are u32 in DUMP_HEADER */
 	if (m->dump_type == DC_KDUMP_TYPE_FULL) {
 		lay->ranges = m->runs;
 		lay->nranges = m->nruns;

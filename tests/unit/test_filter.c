@@ -483,6 +483,123 @@ static void trace_errors(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- checker: hand-made traces */
+
+#define HAND_HEADER                                                                                    \
+	"{\"record\":\"header\",\"schema\":\"dumpcheck-filter-trace\",\"schema_version\":1,"             \
+	"\"implementation\":\"hand\",\"version\":\"1\",\"scenario\":\"hand\",\"dump_type_value\":1,"      \
+	"\"stack_max_pages\":4,\"extension_size\":88,\"partition\":{\"size\":\"0x100000\","             \
+	"\"dump_offset\":\"0x1000\"},\"filters\":[\"a\"]}\n"
+#define HAND_INIT(start)                                                                                \
+	"{\"record\":\"init\",\"seq\":1,\"filter\":0,\"status\":\"0x0\",\"major\":2,\"minor\":0,"        \
+	"\"flags\":0,\"max_pages\":4,\"dump_start\":" start ",\"dump_write\":true,"                      \
+	"\"dump_finish\":true,\"dump_unload\":false,\"dump_read\":false,\"dump_data\":1,"              \
+	"\"loaded\":true}\n"
+
+static unsigned check_text(const char *text, size_t len, const char *rule)
+{
+	struct dc_filter_trace t;
+	struct dc_diags d = { 0 };
+	char why[256];
+	if (dc_filter_trace_load(text, len, NULL, &t, why, sizeof(why)) != DC_OK)
+		fail_msg("trace: %s", why);
+	assert_int_equal(dc_filter_check(&t, NULL, 0, &d, NULL), DC_OK);
+	const struct dc_rule_desc *rd = dc_rule_lookup(rule);
+	assert_non_null(rd);
+	unsigned n = d.per_rule[rd - dc_rule_descs];
+	dc_filter_trace_free(&t);
+	dc_diags_free(&d);
+	return n;
+}
+
+/* A filter without Dump_Start is started by the dump: a stack that writes
+ * without calling its Dump_Write breaks filter.order.start_before_write as
+ * much as for a filter that has one. */
+static void startless_filter_skipped(void **state)
+{
+	static const char skipped[] = HAND_HEADER HAND_INIT("false")
+		"{\"record\":\"write\",\"seq\":2,\"offset\":\"0x1000\",\"byte_count\":4096,\"source\":\"0x1\","
+		"\"data\":\"0x1\"}\n";
+	static const char called[] = HAND_HEADER HAND_INIT("false")
+		"{\"record\":\"callback\",\"seq\":2,\"filter\":0,\"callback_value\":2,\"dump_data\":1,"
+		"\"offset_in\":\"0x1000\",\"offset_out\":\"0x1000\",\"byte_count_in\":4096,\"byte_count_out\":4096,"
+		"\"byte_offset_in\":0,\"byte_offset_out\":0,\"va_page_offset\":0,\"pages\":1,\"redirected\":false,"
+		"\"data_in\":\"0x1\",\"data_in_after\":\"0x1\",\"data_out\":\"0x1\",\"status\":\"0x0\"}\n"
+		"{\"record\":\"write\",\"seq\":3,\"offset\":\"0x1000\",\"byte_count\":4096,\"source\":\"0x1\","
+		"\"data\":\"0x1\"}\n";
+	(void)state;
+	assert_int_equal(check_text(skipped, strlen(skipped), "filter.order.start_before_write"), 1);
+	assert_int_equal(check_text(called, strlen(called), "filter.order.start_before_write"), 0);
+}
+
+/* Dump_Finish comes after all data is written: a write record after a
+ * filter's Dump_Finish put data on the disk its Dump_Write never saw. */
+static void write_after_finish(void **state)
+{
+#define WAF_START                                                                                       \
+	"{\"record\":\"callback\",\"seq\":2,\"filter\":0,\"callback_value\":1,\"dump_data\":1,"         \
+	"\"status\":\"0x0\"}\n"                                                                         \
+	"{\"record\":\"callback\",\"seq\":3,\"filter\":0,\"callback_value\":2,\"dump_data\":1,"         \
+	"\"offset_in\":\"0x1000\",\"offset_out\":\"0x1000\",\"byte_count_in\":4096,"                   \
+	"\"byte_count_out\":4096,\"byte_offset_in\":0,\"byte_offset_out\":0,\"va_page_offset\":0,"      \
+	"\"pages\":1,\"redirected\":false,\"data_in\":\"0x1\",\"data_in_after\":\"0x1\","               \
+	"\"data_out\":\"0x1\",\"status\":\"0x0\"}\n"                                                    \
+	"{\"record\":\"write\",\"seq\":4,\"offset\":\"0x1000\",\"byte_count\":4096,\"source\":\"0x1\","  \
+	"\"data\":\"0x1\"}\n"                                                                           \
+	"{\"record\":\"callback\",\"seq\":5,\"filter\":0,\"callback_value\":3,\"dump_data\":1,"         \
+	"\"status\":\"0x0\"}\n"
+	static const char after[] = HAND_HEADER HAND_INIT("true") WAF_START
+		"{\"record\":\"write\",\"seq\":6,\"offset\":\"0x2000\",\"byte_count\":4096,\"source\":\"0x2\","
+		"\"data\":\"0x2\"}\n";
+	static const char clean[] = HAND_HEADER HAND_INIT("true") WAF_START;
+#undef WAF_START
+	(void)state;
+	assert_int_equal(check_text(after, strlen(after), "filter.order.start_before_write"), 1);
+	assert_int_equal(check_text(clean, strlen(clean), "filter.order.start_before_write"), 0);
+}
+
+/* A stack that writes nothing of a dump it started breaks
+ * filter.stack.covers_dump (zero writes add up to 0, not dump_size); a dump
+ * whose Dump_Start failed is not started, so no write is right there. */
+static void unwritten_dump(void **state)
+{
+	static const char nothing[] = HAND_HEADER HAND_INIT("true")
+		"{\"record\":\"callback\",\"seq\":2,\"filter\":0,\"callback_value\":1,\"dump_data\":1,"
+		"\"status\":\"0x0\"}\n"
+		"{\"record\":\"result\",\"status\":\"0x0\",\"read_status\":\"0x0\",\"dump_size\":\"0x3000\","
+		"\"bytes_written\":\"0x0\",\"writes\":0,\"reads\":0,\"read_back\":false}\n";
+	static const char start_failed[] = HAND_HEADER HAND_INIT("true")
+		"{\"record\":\"callback\",\"seq\":2,\"filter\":0,\"callback_value\":1,\"dump_data\":1,"
+		"\"status\":\"0xc0000001\"}\n"
+		"{\"record\":\"result\",\"status\":\"0xc0000001\",\"read_status\":\"0x0\",\"dump_size\":\"0x3000\","
+		"\"bytes_written\":\"0x0\",\"writes\":0,\"reads\":0,\"read_back\":false}\n";
+	(void)state;
+	assert_int_equal(check_text(nothing, strlen(nothing), "filter.stack.covers_dump"), 1);
+	assert_int_equal(check_text(start_failed, strlen(start_failed), "filter.stack.covers_dump"), 0);
+}
+
+/* A trace of many failing routines is judged in linear time (the
+ * filter.error.* details count the records after each failure). */
+/* Every one of many failed Dump_Start records is reported. (The checker
+ * keeps running counts, so this is linear; speed is not asserted here:
+ * targets belong to benchmarks, not unit tests.) */
+static void many_errors_each_reported(void **state)
+{
+	enum { N = 20000 };
+	char *text = NULL;
+	size_t len = 0;
+	(void)state;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fputs(HAND_HEADER HAND_INIT("true"), f);
+	for (unsigned i = 0; i < N; i++)
+		fprintf(f, "{\"record\":\"callback\",\"seq\":%u,\"filter\":0,\"callback_value\":1,\"dump_data\":1,"
+			"\"status\":\"0xc0000001\"}\n", i + 2);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(check_text(text, len, "filter.error.start"), N);
+	free(text);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(abi_layouts),
 	cmocka_unit_test(scenario_full),
@@ -500,6 +617,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_case),
 	cmocka_unit_test(scenario_errors),
 	cmocka_unit_test(trace_errors),
+	cmocka_unit_test(startless_filter_skipped),
+	cmocka_unit_test(many_errors_each_reported),
+	cmocka_unit_test(unwritten_dump),
+	cmocka_unit_test(write_after_finish),
 };
 
 int main(void)

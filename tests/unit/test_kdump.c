@@ -169,6 +169,22 @@ static void size_errors(void **state)
 	m = model(FULL32);
 	m.nruns = DC_KDUMP_MAX_RUNS32 + 1;
 	assert_int_equal(dc_kdump_size(&m, &n), DC_E_MALFORMED);
+	/* DUMP_HEADER's runs are u32: a 32-bit model cannot name PFN 2^32 (it
+	 * would be rendered as PFN 0) nor a run of 2^32 pages */
+	struct dc_kdump_range wide[] = { { 1ull << 32, 1 } }, long_run[] = { { 0, 1ull << 32 } };
+	for (int s = FULL32; s <= BITMAP32; s++) {
+		m = model((enum shape)s);
+		m.present = NULL;
+		m.npresent = 0;
+		m.nruns = 1;
+		m.runs = wide;
+		assert_int_equal(dc_kdump_size(&m, &n), DC_E_MALFORMED);
+		m.runs = long_run;
+		assert_int_equal(dc_kdump_size(&m, &n), DC_E_MALFORMED);
+		m.is64 = true; /* DUMP_HEADER64 holds both */
+		m.runs = wide;
+		assert_int_equal(dc_kdump_size(&m, &n), DC_OK);
+	}
 	assert_int_equal(dc_kdump_size(NULL, &n), DC_E_MISUSE);
 	/* a 16 GiB model is a few runs, and its size is arithmetic */
 	struct dc_kdump_range big[] = { { 0, 4ull << 20 } };
@@ -490,9 +506,53 @@ static void page_offset_overflow(void **state)
 	free(d);
 }
 
+/* kdump.runs.overflow's bound: a run may end at PFN 2^52 (its last page's
+ * address, (2^52 - 1) x 4096, fits 64 bits), not one page later. */
+static void runs_overflow_bound(void **state)
+{
+	(void)state;
+	struct dc_kdump_model m = model(FULL64);
+	uint64_t n;
+	uint8_t *d = render_all(&m, &n);
+	struct dc_diags diags;
+	for (int past = 0; past <= 1; past++) {
+		uint64_t base = (1ull << 52) - 3 + (uint64_t)past; /* run 1 has 3 pages */
+		for (unsigned b = 0; b < 8; b++)
+			d[0xA8 + b] = (uint8_t)(base >> (8 * b));
+		validate(d, n, &diags);
+		assert_int_equal(fired(&diags, "kdump.runs.overflow"), past == 1);
+		dc_diags_free(&diags);
+	}
+	free(d);
+}
+
+/* A bitmap whose FirstPage points into the header or the bitmap: a lookup
+ * would hand out header bytes as page data, so the reader refuses the dump
+ * (the validator's kdump.bitmap.first_page, a decode rule). */
+static void first_page_before_bitmap_end(void **state)
+{
+	(void)state;
+	static const uint64_t bad[] = { 0, 0x2000, 0x2038, 0x2047 };
+	struct dc_kdump_model m = model(BITMAP64);
+	uint64_t n;
+	uint8_t *d = render_all(&m, &n);
+	struct dc_kdump_view v;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (unsigned b = 0; b < 8; b++)
+			d[0x2020 + b] = (uint8_t)(bad[i] >> (8 * b));
+		assert_int_equal(dc_kdump_open(d, n, &v), DC_E_MALFORMED);
+	}
+	/* the end of the 16-byte bitmap (0x2048) is the first offset allowed */
+	d[0x2020] = 0x48;
+	assert_int_equal(dc_kdump_open(d, n, &v), DC_OK);
+	free(d);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(write_file_and_first_page),
 	cmocka_unit_test(page_offset_overflow),
+	cmocka_unit_test(first_page_before_bitmap_end),
+	cmocka_unit_test(runs_overflow_bound),
 	cmocka_unit_test(round_trip),
 	cmocka_unit_test(random_access),
 	cmocka_unit_test(size_errors),

@@ -125,9 +125,10 @@ struct dc_kdump_view {
 };
 
 /* Open data[0..size) as a kernel dump of type 1 (full) or 5 (bitmap) for page
- * lookups, in O(1). DC_E_MALFORMED (not a kernel dump, or the run list or
- * summary header does not fit the header), DC_E_TRUNCATED (shorter than its
- * header, summary header or bitmap), DC_E_UNSUPPORTED (another DumpType). */
+ * lookups, in O(1). DC_E_MALFORMED (not a kernel dump, the run list does not
+ * fit the header, or a bitmap dump's FirstPage lies before the end of its
+ * bitmap), DC_E_TRUNCATED (shorter than its header, summary header or
+ * bitmap), DC_E_UNSUPPORTED (another DumpType). */
 enum dc_err dc_kdump_open(const uint8_t *data, uint64_t size, struct dc_kdump_view *v);
 
 /* File offset of the page of physical frame `pfn`: *present is false when the
