@@ -233,26 +233,40 @@ enum dc_err dc_case_apply(const struct dc_case *c, struct dc_buf *b, uint64_t ba
 
 /* ---------------------------------------------------------------- build */
 
+bool dci_case_base_path(const struct dc_case *c, const char *dir, const char *what, char *path, size_t n,
+			char *why, size_t why_len)
+{
+	if ((size_t)snprintf(path, n, "%s/%s", dir, c->base) < n)
+		return true;
+	snprintf(why, why_len, "%s: case '%s': %s path too long", c->source, c->id, what);
+	return false;
+}
+
+enum dc_err dci_case_load_scenario(const struct dc_case *c, const char *dir, struct dc_scenario *sc,
+				   char *why, size_t why_len)
+{
+	char path[4096], msg[256];
+	if (!dci_case_base_path(c, dir, "scenario", path, sizeof(path), why, why_len))
+		return DC_E_LIMIT;
+	enum dc_err err = dc_scenario_load(path, DC_CASE_MAX_FILE, sc, msg, sizeof(msg));
+	if (err != DC_OK)
+		snprintf(why, why_len, "%s: case '%s': base %s: %s", c->source, c->id, path, msg);
+	return err;
+}
+
 enum dc_err dc_case_build(const struct dc_case *c, const char *scenario_dir, struct dc_buf *out, char *why,
 			  size_t why_len)
 {
 	struct dc_scenario sc;
 	struct dc_write_result res;
-	char path[4096], msg[256];
 	memset(out, 0, sizeof(*out));
 	if (c->kind != DC_CASE_DUMP || !c->base) {
 		snprintf(why, why_len, "%s: case '%s': not a dump case", c->source, c->id);
 		return DC_E_MISUSE;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", scenario_dir, c->base) >= sizeof(path)) {
-		snprintf(why, why_len, "%s: case '%s': scenario path too long", c->source, c->id);
-		return DC_E_LIMIT;
-	}
-	enum dc_err err = dc_scenario_load(path, DC_CASE_MAX_FILE, &sc, msg, sizeof(msg));
-	if (err != DC_OK) {
-		snprintf(why, why_len, "%s: case '%s': base %s: %s", c->source, c->id, path, msg);
+	enum dc_err err = dci_case_load_scenario(c, scenario_dir, &sc, why, why_len);
+	if (err != DC_OK)
 		return err;
-	}
 	struct dc_sink sink = { out, dc_sink_buf_write };
 	sc.script.io = &sink; /* redirected I/O lands in the same bytes, as in `dumpcheck write` */
 	if (c->has_dump_type)

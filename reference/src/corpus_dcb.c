@@ -8,6 +8,7 @@
 
 #include "dumpcheck/corpus.h"
 #include "dumpcheck/dcb.h"
+#include "internal.h"
 
 /* The model's run, traced into the malloc'd `*text`. The header says amd64
  * on every host: the model's handles and addresses are 64-bit, and the
@@ -36,10 +37,8 @@ static enum dc_err load_script(const struct dc_case *c, const char *script_dir, 
 {
 	char path[4096], detail[256];
 	struct dc_file f;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", script_dir, c->base) >= sizeof(path)) {
-		snprintf(why, why_len, "%s: case '%s': script path too long", c->source, c->id);
+	if (!dci_case_base_path(c, script_dir, "script", path, sizeof(path), why, why_len))
 		return DC_E_LIMIT;
-	}
 	enum dc_err err = dc_file_open(&f, path, DC_CASE_MAX_FILE);
 	if (err != DC_OK) {
 		snprintf(why, why_len, "%s: case '%s': base %s: %s", c->source, c->id, path, dc_err_name(err));

@@ -9,6 +9,7 @@
 
 #include "dumpcheck/corpus.h"
 #include "dumpcheck/filter.h"
+#include "internal.h"
 
 static enum dc_err image_sink(void *ctx, uint64_t off, const void *buf, size_t len)
 {
@@ -20,10 +21,8 @@ static enum dc_err load(const struct dc_case *c, const char *dir, struct dc_filt
 {
 	char path[4096], detail[256];
 	struct dc_file f;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, c->base) >= sizeof(path)) {
-		snprintf(why, why_len, "%s: case '%s': scenario path too long", c->source, c->id);
+	if (!dci_case_base_path(c, dir, "scenario", path, sizeof(path), why, why_len))
 		return DC_E_LIMIT;
-	}
 	enum dc_err err = dc_file_open(&f, path, DC_CASE_MAX_FILE);
 	if (err != DC_OK) {
 		snprintf(why, why_len, "%s: case '%s': base %s: %s", c->source, c->id, path, dc_err_name(err));

@@ -7,6 +7,7 @@
 
 #include "dumpcheck/corpus.h"
 #include "dumpcheck/kdump.h"
+#include "internal.h"
 
 enum dc_err dc_case_build_kdump(const struct dc_case *c, const char *scenario_dir, struct dc_buf *out,
 				char *why, size_t why_len)
@@ -19,10 +20,8 @@ enum dc_err dc_case_build_kdump(const struct dc_case *c, const char *scenario_di
 		snprintf(why, why_len, "%s: case '%s': not a kdump case", c->source, c->id);
 		return DC_E_MISUSE;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", scenario_dir, c->base) >= sizeof(path)) {
-		snprintf(why, why_len, "%s: case '%s': scenario path too long", c->source, c->id);
+	if (!dci_case_base_path(c, scenario_dir, "scenario", path, sizeof(path), why, why_len))
 		return DC_E_LIMIT;
-	}
 	enum dc_err err = dc_kdump_scenario_load(path, &m, msg, sizeof(msg));
 	if (err != DC_OK) {
 		snprintf(why, why_len, "%s: case '%s': base %s", c->source, c->id, msg);

@@ -345,7 +345,7 @@ enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_di
 				struct dc_buf *trace, char *why, size_t why_len)
 {
 	struct dc_scenario sc;
-	char path[4096], msg[256], *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	memset(dump, 0, sizeof(*dump));
 	memset(trace, 0, sizeof(*trace));
@@ -355,15 +355,9 @@ enum dc_err dc_case_build_trace(const struct dc_case *c, const char *scenario_di
 		snprintf(why, why_len, "%s: case '%s': not a trace case", c->source, c->id);
 		return DC_E_MISUSE;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", scenario_dir, c->base) >= sizeof(path)) {
-		snprintf(why, why_len, "%s: case '%s': scenario path too long", c->source, c->id);
-		return DC_E_LIMIT;
-	}
-	enum dc_err err = dc_scenario_load(path, DC_CASE_MAX_FILE, &sc, msg, sizeof(msg));
-	if (err != DC_OK) {
-		snprintf(why, why_len, "%s: case '%s': base %s: %s", c->source, c->id, path, msg);
+	enum dc_err err = dci_case_load_scenario(c, scenario_dir, &sc, why, why_len);
+	if (err != DC_OK)
 		return err;
-	}
 	if (c->has_dump_type)
 		sc.request.dump_type = c->dump_type;
 	if (c->has_user_streams) {

@@ -113,4 +113,15 @@ size_t dci_utf8_encode(uint32_t cp, char out[4]);
  * Returns the number of units written. */
 size_t dci_utf8_to_utf16(const char *s, size_t len, uint8_t *dst);
 
+struct dc_case;
+struct dc_scenario;
+/* `dir`/c->base into path[0..n); false with `why` "SOURCE: case 'ID': WHAT
+ * path too long" when it does not fit (corpus_apply.c). */
+bool dci_case_base_path(const struct dc_case *c, const char *dir, const char *what, char *path, size_t n,
+			char *why, size_t why_len);
+/* Load the case's base scenario from `dir`; DC_E_LIMIT / the loader's error
+ * with `why` "SOURCE: case 'ID': ..." (corpus_apply.c). */
+enum dc_err dci_case_load_scenario(const struct dc_case *c, const char *dir, struct dc_scenario *sc,
+				   char *why, size_t why_len);
+
 #endif
