@@ -197,37 +197,43 @@ static bool range_of(const struct dci_overlap *o, uint64_t k, struct dci_range *
 	return true;
 }
 
-static int by_start(const void *a, const void *b, void *ctx)
+/* An entry of the list by its range's start: sorting these compares two
+ * integers, where sorting indices decoded both entries per comparison. */
+struct start_key {
+	uint64_t start;
+	uint64_t index;
+};
+
+static int by_start(const void *a, const void *b)
 {
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	struct dci_range x = { 0, 0, 0 }, y = { 0, 0, 0 };
-	range_of(ctx, i, &x);
-	range_of(ctx, j, &y);
-	if (x.start != y.start)
-		return x.start < y.start ? -1 : 1;
-	return i < j ? -1 : i > j;
+	const struct start_key *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Second pass, only when the first found an overlap: entry indices (4 bytes
- * each, less than any entry) sorted by start when the list was not. */
+/* Second pass, only when the first found an overlap: the entries' keys
+ * (16 bytes each, no more than any entry of the lists checked: memory
+ * descriptors are 16 bytes, modules 108) sorted by start when the list
+ * was not. */
 static void report_overlaps(struct dci_md *m)
 {
 	const struct dci_overlap *o = &m->overlap;
-	uint64_t bytes = o->seen * sizeof(uint32_t);
-	uint32_t *idx = dci_alloc(m, bytes);
+	uint64_t bytes = o->seen * sizeof(struct start_key);
+	struct start_key *keys = dci_alloc(m, bytes);
 	size_t n = 0;
-	if (!idx)
+	if (!keys)
 		return;
 	for (uint64_t k = 0; k < o->n && n < o->seen && dci_step(m, 1); k++) {
 		struct dci_range r;
 		if (range_of(o, k, &r))
-			idx[n++] = (uint32_t)k;
+			keys[n++] = (struct start_key){ r.start, k };
 	}
 	if (o->unsorted && dci_step(m, n * (uint64_t)(64 - __builtin_clzll(n | 1))))
-		qsort_r(idx, n, sizeof(*idx), by_start, &m->overlap);
+		qsort(keys, n, sizeof(*keys), by_start);
 	struct dci_range widest = { 0, 0, 0 }, cur;
 	for (size_t i = 0; i < n && !m->stop; i++) {
-		range_of(o, idx[i], &cur);
+		range_of(o, keys[i].index, &cur);
 		if (i && cur.start < widest.end)
 			dci_diag(m, overlap_rule(o->sid), cur.at,
 				 "[0x%llX, 0x%llX) overlaps [0x%llX, 0x%llX) declared at 0x%llX",
@@ -237,7 +243,7 @@ static void report_overlaps(struct dci_md *m)
 		if (!i || cur.end > widest.end)
 			widest = cur;
 	}
-	dci_free(m, idx, bytes);
+	dci_free(m, keys, bytes);
 }
 
 /* ---------------------------------------------------------------- structs */

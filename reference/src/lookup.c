@@ -6,6 +6,10 @@
 
 const struct dc_stream_desc *dc_stream_lookup(uint32_t type)
 {
+	/* The standard types 0..N sit at their own index of the sorted table:
+	 * every directory entry is looked up, most of them are standard. */
+	if (type < DC_STREAM_DESC_COUNT && dc_stream_descs[type].type == type)
+		return &dc_stream_descs[type];
 	size_t lo = 0, hi = DC_STREAM_DESC_COUNT;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -69,6 +69,13 @@ struct dci_md {
 	char text[4096];
 };
 
+/* True when the visitor takes text events: only then is text decoded
+ * (a string can be 1 MiB of UTF-16 to turn into the 4 KiB shown). */
+static inline bool dci_shows_text(const struct dci_md *m)
+{
+	return m->vis && m->vis->text;
+}
+
 /* Record a finding; in strict mode a MUST finding stops the walk. */
 void dci_diag(struct dci_md *m, enum dc_rule rule, uint64_t offset, const char *fmt, ...)
 	DCI_PRINTF(4, 5);

@@ -67,7 +67,7 @@ static void follow_string(struct dci_md *m, const struct dc_field_desc *fd, uint
 			 label, len);
 	if (!dci_utf16_valid(text, nchars))
 		dci_diag(m, DC_RULE_STRING_UTF16_VALID, rva, "%s: unpaired surrogate", label);
-	if (m->vis) {
+	if (dci_shows_text(m)) {
 		size_t n = dci_utf16_to_utf8(text, nchars, m->text, sizeof(m->text));
 		VIS(m, text, label, m->text, n, rva);
 	}

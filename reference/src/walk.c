@@ -316,17 +316,18 @@ static void walk_variant(struct dci_md *m, const struct dc_stream_desc *sd,
 static void walk_text(struct dci_md *m, const struct dc_stream_desc *sd, const struct dci_cur *sc)
 {
 	size_t n = 0;
-	if (sd->shape == DC_SHAPE_TEXT16) {
-		if (sc->len % 2)
-			dci_diag(m, DC_RULE_STREAM_TEXT_UTF16_ODD, sc->base, "%s: %llu bytes", sd->name,
-				 (unsigned long long)sc->len);
+	bool utf16 = sd->shape == DC_SHAPE_TEXT16;
+	if (utf16 && sc->len % 2)
+		dci_diag(m, DC_RULE_STREAM_TEXT_UTF16_ODD, sc->base, "%s: %llu bytes", sd->name,
+			 (unsigned long long)sc->len);
+	if (!dci_step(m, 1 + sc->len / 4096) || !dci_shows_text(m))
+		return;
+	if (utf16) {
 		n = dci_utf16_to_utf8(sc->p, sc->len / 2, m->text, sizeof(m->text));
 	} else {
 		n = sc->len < sizeof(m->text) ? (size_t)sc->len : sizeof(m->text);
 		memcpy(m->text, sc->p, n);
 	}
-	if (!dci_step(m, 1 + sc->len / 4096))
-		return;
 	VIS(m, text, "text", m->text, n, sc->base);
 }
 
