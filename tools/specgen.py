@@ -660,7 +660,8 @@ def field_init(f: dict, spec: Spec, structs: dict, enums: dict) -> str:
     return (f"{{ {c_str(f['name'])}, {f['off']}u, {f.get('count', 1)}u, {ftype}, "
             f"DC_FMT_{fmt_kind.upper()}, DC_REF_{f.get('ref', 'none').upper()}, "
             f"{sub}, {hexv(f.get('flag', 0))}, "
-            f"{rule_macro(f['ref_rule']) if 'ref_rule' in f else 'DC_RULE_COUNT'} }}")
+            f"{rule_macro(f['ref_rule']) if 'ref_rule' in f else 'DC_RULE_COUNT'}, "
+            f"{field_width(f, structs)}u }}")
 
 
 def natural_align(s: dict, structs: dict) -> int:

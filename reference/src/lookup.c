@@ -88,12 +88,11 @@ const struct dc_context_desc *dc_context_lookup(uint32_t arch)
 	return NULL;
 }
 
+/* Generated (specgen computes it from the type and count): the walker asks
+ * for every field it visits. */
 uint64_t dc_field_width(const struct dc_field_desc *fd)
 {
-	static const uint8_t widths[] = { 1, 2, 4, 8, 4, 16 };
-	uint64_t w = fd->type == DC_FT_STRUCT ? dc_struct_descs[fd->sub].size
-		     : fd->type < sizeof(widths) ? widths[fd->type] : 0;
-	return w * fd->count;
+	return fd->width;
 }
 
 bool dc_flags_parse(uint16_t enum_id, const char *s, uint64_t *out)

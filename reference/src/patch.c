@@ -36,7 +36,7 @@ struct scan {
 
 /* ListStream's u32 count, which spec/ leaves unnamed. */
 static const struct dc_field_desc count_fd = { "count", 0, 1, DC_FT_U32, DC_FMT_DEC, DC_REF_NONE, 0, 0,
-					       DC_RULE_COUNT };
+					       DC_RULE_COUNT, 4 };
 
 static bool fail(struct scan *sc, const char *fmt, ...) DCI_PRINTF(2, 3);
 

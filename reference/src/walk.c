@@ -81,9 +81,12 @@ static void walk_struct(struct dci_md *m, uint16_t sid, const struct dci_cur *c,
 		return;
 	}
 	VIS(m, begin_struct, label, s, c->base);
+	/* specgen keeps every field inside its struct's size: a whole window
+	 * needs no check per field */
+	bool whole = c->len >= s->size;
 	for (uint16_t i = 0; i < s->nfields && !m->stop; i++) {
 		const struct dc_field_desc *f = &s->fields[i];
-		if (dci_cur_has(c, f->off, dc_field_width(f)))
+		if (whole || dci_cur_has(c, f->off, dc_field_width(f)))
 			walk_field(m, f, c);
 	}
 	if (sd && sd->shape == DC_SHAPE_MEMORY64)

@@ -262,6 +262,37 @@ static void test_json_string(void **state)
 	check_json("x\xe2\x82", 3, "\"x\\ufffd\\ufffd\"");
 }
 
+/* dci_utf16_valid against the decoder: a string of units that are not
+ * U+FFFD is valid exactly when decoding it yields no U+FFFD. Every string of
+ * up to four units over the surrogate range's edges and its neighbours. */
+static void test_utf16_valid(void **state)
+{
+	static const uint16_t alphabet[] = { 0x0041, 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000 };
+	const unsigned na = sizeof(alphabet) / sizeof(alphabet[0]);
+	unsigned checked = 0, invalid = 0;
+	(void)state;
+	for (unsigned len = 0; len <= 4; len++) {
+		unsigned combos = 1;
+		for (unsigned k = 0; k < len; k++)
+			combos *= na;
+		for (unsigned c = 0; c < combos; c++) {
+			uint8_t units[8];
+			char utf8[32];
+			for (unsigned k = 0, rest = c; k < len; k++, rest /= na) {
+				units[2 * k] = (uint8_t)alphabet[rest % na];
+				units[2 * k + 1] = (uint8_t)(alphabet[rest % na] >> 8);
+			}
+			dci_utf16_to_utf8(units, len, utf8, sizeof(utf8));
+			bool decoded_clean = strstr(utf8, "\xef\xbf\xbd") == NULL;
+			assert_int_equal(dci_utf16_valid(units, len), decoded_clean);
+			checked++;
+			invalid += !decoded_clean;
+		}
+	}
+	assert_int_equal(checked, 1 + 7 + 49 + 343 + 2401);
+	assert_true(invalid > 0 && invalid < checked);
+}
+
 static void check_xml(const char *in, size_t len, const char *want)
 {
 	char *got = esc_xml(in, len);
@@ -664,6 +695,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unrecorded_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rule_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
+		cmocka_unit_test(test_utf16_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

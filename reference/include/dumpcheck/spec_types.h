@@ -42,6 +42,7 @@ struct dc_field_desc {
 	uint16_t sub;   /* struct id (DC_FT_STRUCT) or enum id (DC_FMT_ENUM/FLAGS) */
 	uint32_t flag;  /* MiscInfo Flags1 bit that validates the field, or 0 */
 	uint16_t ref_rule; /* a required string: any defect (RVA 0 too) is this rule's; else DC_RULE_COUNT */
+	uint32_t width;    /* bytes: count x the type's size (dc_field_width) */
 };
 
 struct dc_struct_desc {
