@@ -93,10 +93,13 @@ def main() -> int:
     ap.add_argument("--speed-seconds", type=int, default=30)
     ap.add_argument("--mutator-seconds", type=int, default=300)
     ap.add_argument("--afl-dir", help="AFL++ builds (build/afl) to time as well")
+    ap.add_argument("--only", action="append", metavar="TARGET",
+                    help="time only this target (repeatable); the mutator comparison still runs")
     args = ap.parse_args()
     fuzz, out = Path(args.fuzz_dir), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    targets = sorted(p for p in fuzz.glob("fuzz_*") if p.is_file() and seeds_of(p.name).is_dir())
+    targets = sorted(p for p in fuzz.glob("fuzz_*") if p.is_file() and seeds_of(p.name).is_dir()
+                     and (not args.only or p.name in args.only))
     if not targets or not shutil.which("clang"):
         print("fuzzbench: no libFuzzer targets in", fuzz, "(make fuzz)", file=sys.stderr)
         return 2
@@ -115,7 +118,8 @@ def main() -> int:
                           + ("PASS" if res["execs_per_s"] >= goal else "FAIL") + ")")
         print(lines[-1], flush=True)
     if args.afl_dir and shutil.which("afl-fuzz"):
-        for binary in sorted(p for p in Path(args.afl_dir).glob("fuzz_*") if p.is_file()):
+        for binary in sorted(p for p in Path(args.afl_dir).glob("fuzz_*") if p.is_file()
+                             and (not args.only or p.name in args.only)):
             if seeds_of(binary.name).is_dir():
                 res = run_afl(binary, seeds_of(binary.name), args.speed_seconds)
                 speed.append(res)
