@@ -31,7 +31,7 @@ static void fuzz_limits(struct dc_validate_opts *o, struct fuzz_tail *t, bool *s
 	 * limit.work path runs instead. */
 	o->limits.max_work = 1u << 13;
 	o->limits.max_alloc = 16u << 20;
-	/* Formatting a finding costs more than finding it, and the 33rd takes
+	/* Formatting a finding costs more than finding it, and the 9th takes
 	 * the path of the 3rd; past the cap findings are counted, which is a
 	 * path of its own. */
 	o->limits.max_diags = 8;
